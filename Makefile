@@ -1,0 +1,42 @@
+# quizapp: `make run` serves the app on SQLite with the bundled bank; `make test` runs every check.
+# Both create .venv by themselves on a fresh machine.
+
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed-$(shell cat requirements.txt requirements-dev.txt | cksum | cut -d' ' -f1)
+TEMPLATES := $(shell find templates */templates -name '*.html' 2>/dev/null)
+DEV_ENV := DEBUG=true
+
+.PHONY: run test test-pg lint fmt clean
+
+$(STAMP): requirements.txt requirements-dev.txt
+	@test -x $(PY) || "$$(bin/find-python)" -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+	@rm -f $(VENV)/.installed-*; touch $@
+
+run: $(STAMP)
+	$(DEV_ENV) $(PY) manage.py migrate --no-input
+	$(DEV_ENV) $(PY) manage.py load_bank
+	$(DEV_ENV) $(PY) manage.py runserver 127.0.0.1:8000
+
+lint: $(STAMP)
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/djade --check $(TEMPLATES)
+	$(DEV_ENV) $(PY) manage.py makemigrations --check --dry-run
+	$(VENV)/bin/hadolint Dockerfile
+
+test: lint
+	$(PY) -m pytest -p no:cacheprovider $(PYTEST_ARGS)
+
+# The same suite against PostgreSQL (DATABASE_URL defaults to the local server).
+test-pg: $(STAMP)
+	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/postgres} $(PY) -m pytest -p no:cacheprovider $(PYTEST_ARGS)
+
+fmt: $(STAMP)
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+	-$(VENV)/bin/djade $(TEMPLATES)
+
+clean:
+	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache

@@ -1,0 +1,178 @@
+"""Attempts (mock exams and practice sessions), their items and the response log.
+
+The response log is the single source of truth for every report. An attempt item
+keeps a snapshot of the question as the candidate saw it (text, options, key,
+rationales), so editing or retiring a question never changes a finished attempt.
+"""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import Owner
+from questions.models import Domain, GuideRevision, Language, Question
+
+
+class Mode(models.TextChoices):
+    EXAM = "exam", _("Mock exam")
+    PRACTICE = "practice", _("Practice")
+
+
+class Blueprint(models.Model):
+    """What a mock exam (or practice default) draws: counts, time and pass mark."""
+
+    name = models.CharField(max_length=100, unique=True)
+    slug = models.SlugField(max_length=60, unique=True)
+    mode = models.CharField(max_length=10, choices=Mode.choices, default=Mode.EXAM)
+    question_count = models.PositiveSmallIntegerField(default=65)
+    unscored_count = models.PositiveSmallIntegerField(default=15)
+    minutes = models.PositiveSmallIntegerField(default=90)
+    pass_mark = models.PositiveSmallIntegerField(default=700, help_text=_("Scaled score, 100–1000."))
+    guide = models.ForeignKey(GuideRevision, null=True, blank=True, on_delete=models.PROTECT)
+    language = models.CharField(max_length=2, choices=Language.choices, default=Language.EN)
+    is_active = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["-question_count", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class BlueprintDomain(models.Model):
+    """Optional per-domain weight override; without rows the exam guide's weights apply."""
+
+    blueprint = models.ForeignKey(Blueprint, on_delete=models.CASCADE, related_name="domain_weights")
+    domain = models.ForeignKey(Domain, on_delete=models.PROTECT)
+    weight = models.PositiveSmallIntegerField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["blueprint", "domain"], name="blueprint_domain_once")]
+
+    def __str__(self) -> str:
+        return f"{self.blueprint}: {self.domain} {self.weight}%"
+
+
+class Attempt(models.Model):
+    class Status(models.TextChoices):
+        IN_PROGRESS = "in_progress", _("In progress")
+        SUBMITTED = "submitted", _("Submitted")
+        EXPIRED = "expired", _("Expired")
+
+    owner = models.ForeignKey(Owner, on_delete=models.CASCADE, related_name="attempts")
+    mode = models.CharField(max_length=10, choices=Mode.choices)
+    blueprint = models.ForeignKey(Blueprint, null=True, blank=True, on_delete=models.PROTECT)
+    # Practice: what was asked for ({"kind": "task", "value": "3.1"}, ...) and how many
+    # (null = endless). Exams: empty.
+    scope = models.JSONField(default=dict, blank=True)
+    target_count = models.PositiveSmallIntegerField(null=True, blank=True)
+    language = models.CharField(max_length=2, choices=Language.choices, default=Language.EN)
+    seed = models.BigIntegerField(help_text=_("Drives question and option shuffles, so reloads render the same."))
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.IN_PROGRESS)
+    started_at = models.DateTimeField()
+    deadline = models.DateTimeField(null=True, blank=True)
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    # Filled once at submission; the response rows stay the source of truth.
+    correct_scored = models.PositiveSmallIntegerField(null=True, blank=True)
+    total_scored = models.PositiveSmallIntegerField(null=True, blank=True)
+    scaled_score = models.PositiveSmallIntegerField(null=True, blank=True)
+    passed = models.BooleanField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-started_at"]
+        constraints = [
+            # One in-progress mock per owner and blueprint ("Resume", never two clocks).
+            models.UniqueConstraint(
+                fields=["owner", "blueprint"],
+                condition=models.Q(status="in_progress", mode="exam"),
+                name="one_open_mock_per_blueprint",
+            )
+        ]
+        indexes = [
+            # Dashboard and history: an owner's attempts, newest first.
+            models.Index(fields=["owner", "mode", "-started_at"], name="attempt_owner_idx"),
+            # finalize_expired: open attempts past their deadline.
+            models.Index(fields=["status", "deadline"], name="attempt_open_deadline_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_mode_display()} #{self.pk}"
+
+    @classmethod
+    def merge_owner(cls, source: Owner, target: Owner) -> None:
+        """Move a guest's attempts to the account.
+
+        The account may already have an open mock of a blueprint the guest also has
+        open; two clocks cannot run at once, so the guest's older one is moved as
+        expired (its saved answers stay in the log) and the newer one stays open.
+        """
+        open_mocks = cls.objects.filter(status=cls.Status.IN_PROGRESS, mode=Mode.EXAM)
+        for guest_attempt in open_mocks.filter(owner=source):
+            clash = open_mocks.filter(owner=target, blueprint=guest_attempt.blueprint).first()
+            if clash is not None:
+                older = min(clash, guest_attempt, key=lambda attempt: attempt.started_at)
+                cls.objects.filter(pk=older.pk).update(status=cls.Status.EXPIRED)
+        cls.objects.filter(owner=source).update(owner=target)
+
+
+class AttemptItem(models.Model):
+    attempt = models.ForeignKey(Attempt, on_delete=models.CASCADE, related_name="items")
+    question = models.ForeignKey(Question, on_delete=models.PROTECT, related_name="attempt_items")
+    position = models.PositiveSmallIntegerField()
+    scored = models.BooleanField(default=True)
+    flagged = models.BooleanField(default=False)
+    # What the candidate saw and what counted as correct, frozen at assembly.
+    snapshot = models.JSONField()
+
+    class Meta:
+        ordering = ["attempt", "position"]
+        constraints = [models.UniqueConstraint(fields=["attempt", "position"], name="attempt_item_position")]
+
+    def __str__(self) -> str:
+        return f"{self.attempt} #{self.position}"
+
+
+class Response(models.Model):
+    """The candidate's answer to one attempt item: one row, upserted on every save.
+
+    ``seq`` is the client's save counter for this item; a save whose seq is not newer
+    than the stored one is stale (it lost a race on a slow network) and is ignored.
+    """
+
+    class Confidence(models.TextChoices):
+        SURE = "sure", _("Sure")
+        UNSURE = "unsure", _("Unsure")
+        GUESS = "guess", _("Guess")
+
+    item = models.OneToOneField(AttemptItem, on_delete=models.CASCADE, related_name="response")
+    answer = models.JSONField()
+    is_correct = models.BooleanField()
+    confidence = models.CharField(max_length=6, choices=Confidence.choices, blank=True)
+    seq = models.PositiveIntegerField(default=0)
+    answered_at = models.DateTimeField()
+    time_spent_ms = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        indexes = [models.Index(fields=["answered_at"], name="response_answered_idx")]
+
+    def __str__(self) -> str:
+        return f"response to {self.item}"
+
+
+class Bookmark(models.Model):
+    owner = models.ForeignKey(Owner, on_delete=models.CASCADE, related_name="bookmarks")
+    question_uid = models.SlugField(max_length=80)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [models.UniqueConstraint(fields=["owner", "question_uid"], name="bookmark_once")]
+
+    def __str__(self) -> str:
+        return f"{self.owner} ♥ {self.question_uid}"
+
+    @classmethod
+    def merge_owner(cls, source: Owner, target: Owner) -> None:
+        """Move a guest's bookmarks to the account, skipping those it already has."""
+        have = cls.objects.filter(owner=target).values("question_uid")
+        cls.objects.filter(owner=source, question_uid__in=have).delete()
+        cls.objects.filter(owner=source).update(owner=target)

@@ -1,0 +1,34 @@
+"""The small, safe Markdown subset used in stems, options and explanations.
+
+markdown-it-py parses CommonMark with raw HTML switched off; nh3 (Ammonia) then keeps
+only the tags below, so nothing an author or an imported file writes can inject markup.
+"""
+
+import nh3
+from django.utils.safestring import SafeString, mark_safe
+from markdown_it import MarkdownIt
+
+_md = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False}).disable("image")
+
+ALLOWED_TAGS = {"p", "strong", "em", "code", "pre", "ul", "ol", "li", "a", "br", "blockquote"}
+ALLOWED_ATTRIBUTES = {"a": {"href", "title"}}
+
+
+def render_markdown(text: str) -> SafeString:
+    html = _md.render(text or "")
+    clean = nh3.clean(
+        html,
+        tags=ALLOWED_TAGS,
+        attributes=ALLOWED_ATTRIBUTES,
+        url_schemes={"http", "https", "mailto"},
+        link_rel="noopener noreferrer nofollow",
+    )
+    return mark_safe(clean)  # noqa: S308 -- sanitized by nh3 just above
+
+
+def render_inline(text: str) -> SafeString:
+    """Render one line (an option, a prompt) without the wrapping paragraph."""
+    html = str(render_markdown(text)).strip()
+    if html.startswith("<p>") and html.endswith("</p>") and html.count("<p>") == 1:
+        html = html[3:-4]
+    return mark_safe(html)  # noqa: S308 -- came from render_markdown

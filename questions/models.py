@@ -1,0 +1,194 @@
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from .markup import render_inline, render_markdown
+
+
+class Domain(models.Model):
+    number = models.PositiveSmallIntegerField(unique=True)
+    name = models.CharField(max_length=120)
+    weight = models.PositiveSmallIntegerField(help_text=_("Share of the scored questions, in percent."))
+
+    class Meta:
+        ordering = ["number"]
+
+    def __str__(self) -> str:
+        return f"{self.number}. {self.name}"
+
+
+class TaskStatement(models.Model):
+    code = models.CharField(max_length=8, unique=True)
+    domain = models.ForeignKey(Domain, on_delete=models.PROTECT, related_name="tasks")
+    name = models.CharField(max_length=200)
+
+    class Meta:
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.name}"
+
+
+class Tag(models.Model):
+    slug = models.SlugField(max_length=60, unique=True)
+    name = models.CharField(max_length=100, blank=True)
+
+    class Meta:
+        ordering = ["slug"]
+
+    def __str__(self) -> str:
+        return self.slug
+
+
+class GuideRevision(models.Model):
+    """A revision of the AIF-C01 exam guide ("2024", "2026") an item is valid for."""
+
+    code = models.CharField(max_length=8, unique=True)
+
+    class Meta:
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return self.code
+
+
+class Language(models.TextChoices):
+    EN = "en", _("English")
+    JA = "ja", _("Japanese")
+
+
+class CaseStudy(models.Model):
+    """A scenario shared by several questions, drawn together and scored one by one."""
+
+    uid = models.SlugField(max_length=80)
+    language = models.CharField(max_length=2, choices=Language.choices, default=Language.EN)
+    scenario = models.TextField()
+
+    class Meta:
+        verbose_name_plural = "case studies"
+        constraints = [models.UniqueConstraint(fields=["uid", "language"], name="case_study_uid_language")]
+
+    def __str__(self) -> str:
+        return self.uid
+
+    @property
+    def scenario_html(self):
+        return render_markdown(self.scenario)
+
+
+class QuestionQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(status=Question.Status.PUBLISHED)
+
+    def drawable(self):
+        """Questions a mock or practice may draw: published, or pilot (unscored)."""
+        return self.filter(status__in=[Question.Status.PUBLISHED, Question.Status.PILOT])
+
+    def in_language(self, language: str):
+        return self.filter(language=language)
+
+    def for_guide(self, code: str):
+        return self.filter(guides__code=code)
+
+    def for_candidate(self):
+        """What rendering a question to a candidate needs, in two queries."""
+        return self.select_related("task__domain", "case_study").prefetch_related("options")
+
+
+class Question(models.Model):
+    class Type(models.TextChoices):
+        SINGLE = "single", _("Multiple choice")
+        MULTIPLE = "multiple", _("Multiple response")
+        ORDERING = "ordering", _("Ordering")
+        MATCHING = "matching", _("Matching")
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        PILOT = "pilot", _("Pilot (unscored)")
+        PUBLISHED = "published", _("Published")
+        RETIRED = "retired", _("Retired")
+
+    uid = models.SlugField(max_length=80, help_text=_("Stable id shared by all translations of this question."))
+    language = models.CharField(max_length=2, choices=Language.choices, default=Language.EN)
+    type = models.CharField(max_length=10, choices=Type.choices, default=Type.SINGLE)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
+    task = models.ForeignKey(TaskStatement, on_delete=models.PROTECT, related_name="questions")
+    tags = models.ManyToManyField(Tag, blank=True, related_name="questions")
+    guides = models.ManyToManyField(
+        GuideRevision, blank=True, related_name="questions", verbose_name=_("exam guide revisions")
+    )
+    difficulty = models.PositiveSmallIntegerField(
+        default=2, validators=[MinValueValidator(1), MaxValueValidator(3)], help_text=_("1 easy, 2 medium, 3 hard.")
+    )
+    case_study = models.ForeignKey(
+        CaseStudy, null=True, blank=True, on_delete=models.SET_NULL, related_name="questions"
+    )
+    stem = models.TextField(help_text=_("Scenario and question. Markdown: **bold**, lists, `code`, links."))
+    select = models.PositiveSmallIntegerField(
+        null=True, blank=True, help_text=_("Multiple response: how many options to select.")
+    )
+    explanation = models.TextField(blank=True)
+    references = models.JSONField(default=list, blank=True, help_text=_("Documentation URLs that support the key."))
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = QuestionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["uid", "language"]
+        constraints = [models.UniqueConstraint(fields=["uid", "language"], name="question_uid_language")]
+        indexes = [
+            # Drawing a mock or a practice set: eligible questions of a language per task.
+            models.Index(fields=["status", "language", "task"], name="question_draw_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.uid} ({self.language})"
+
+    def get_absolute_url(self) -> str:
+        return reverse("admin:questions_question_preview", args=[self.pk])
+
+    @property
+    def domain(self) -> Domain:
+        return self.task.domain
+
+    @property
+    def stem_html(self):
+        return render_markdown(self.stem)
+
+    @property
+    def explanation_html(self):
+        return render_markdown(self.explanation)
+
+
+class Option(models.Model):
+    """One row of a question's answer material; its meaning depends on the question type.
+
+    - single / multiple: ``text`` is the choice, ``is_correct`` marks the key.
+    - ordering: ``text`` is an item; ``position`` is its place in the correct order.
+    - matching: ``text`` is a prompt and ``match`` its correct answer; a row with an
+      empty ``text`` is an extra distractor answer that matches no prompt.
+    Every row carries its own rationale (why it is right or wrong, or why it goes there).
+    """
+
+    question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="options")
+    position = models.PositiveSmallIntegerField(default=0)
+    text = models.TextField(blank=True)
+    match = models.CharField(max_length=300, blank=True)
+    is_correct = models.BooleanField(default=False)
+    rationale = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["question", "position", "pk"]
+
+    def __str__(self) -> str:
+        return self.text[:60] or f"(extra match) {self.match[:50]}"
+
+    @property
+    def text_html(self):
+        return render_inline(self.text)
+
+    @property
+    def rationale_html(self):
+        return render_markdown(self.rationale)

@@ -1,0 +1,52 @@
+"""Small helpers for serving one template as a full page or as htmx partials."""
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render, resolve_url
+from django_htmx.http import HttpResponseClientRedirect
+from django_htmx.middleware import HtmxDetails
+
+
+class HtmxHttpRequest(HttpRequest):
+    htmx: HtmxDetails
+    user: AbstractBaseUser | AnonymousUser
+
+
+def render_page(
+    request: HtmxHttpRequest, template: str, context: dict, *, partials: tuple[str, ...] = (), status: int = 200
+) -> HttpResponse:
+    """Render ``template``, or only its partial named by the request's HX-Target.
+
+    A partial's name equals the id of the element it renders, so an htmx request
+    that targets ``#question-card`` gets ``template#question-card``. Requests for
+    anything else get the whole page. The response varies on the htmx headers so a
+    cache never serves a fragment as a page.
+    """
+    name = template
+    if request.htmx and request.htmx.target in partials:
+        name = f"{template}#{request.htmx.target}"
+    response = render(request, name, context, status=status)
+    response["Vary"] = "HX-Request, HX-Target"
+    return response
+
+
+class HtmxLoginRedirectMiddleware:
+    """Turn a redirect to the login page into HX-Redirect for htmx requests.
+
+    Otherwise htmx would follow the 302 and swap the login page into a fragment.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        login_url = resolve_url(settings.LOGIN_URL)
+        if (
+            getattr(request, "htmx", False)
+            and response.status_code == 302
+            and response["Location"].startswith(login_url)
+        ):
+            return HttpResponseClientRedirect(response["Location"])
+        return response
