@@ -28,3 +28,76 @@ class GuestOwnerFactory(factory.django.DjangoModelFactory):
 
     user = None
     guest_token = factory.Sequence(lambda n: f"guest-token-{n:08d}")
+
+
+class TagFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "questions.Tag"
+        django_get_or_create = ("slug",)
+
+    slug = factory.Sequence(lambda n: f"tag-{n}")
+
+
+class QuestionFactory(factory.django.DjangoModelFactory):
+    """A published single-answer question on task 1.1; give ``options`` via OptionFactory
+    or use one of the ``make_*_question`` helpers below."""
+
+    class Meta:
+        model = "questions.Question"
+
+    uid = factory.Sequence(lambda n: f"q-{n:05d}")
+    language = "en"
+    type = "single"
+    status = "published"
+    task = factory.LazyFunction(lambda: _task("1.1"))
+    stem = factory.Sequence(lambda n: f"A team needs solution number {n}. Which service should it use?")
+    explanation = "Pick the managed service that fits."
+    references = factory.LazyFunction(
+        lambda: ["https://docs.aws.amazon.com/bedrock/latest/userguide/what-is-bedrock.html"]
+    )
+
+
+class OptionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "questions.Option"
+
+    question = factory.SubFactory(QuestionFactory)
+    position = factory.Sequence(lambda n: n)
+    text = factory.Sequence(lambda n: f"Option {n}")
+    rationale = "Because of the scenario."
+
+
+def _task(code: str):
+    from questions.models import TaskStatement
+
+    return TaskStatement.objects.get(code=code)
+
+
+def make_single_question(*, correct_index: int = 0, n_options: int = 4, **kwargs):
+    question = QuestionFactory(type="single", **kwargs)
+    for index in range(n_options):
+        OptionFactory(question=question, position=index, text=f"Choice {index}", is_correct=index == correct_index)
+    return question
+
+
+def make_multiple_question(*, correct=(0, 1), n_options: int = 5, **kwargs):
+    question = QuestionFactory(type="multiple", select=len(correct), **kwargs)
+    for index in range(n_options):
+        OptionFactory(question=question, position=index, text=f"Choice {index}", is_correct=index in correct)
+    return question
+
+
+def make_ordering_question(*, n_items: int = 4, **kwargs):
+    question = QuestionFactory(type="ordering", **kwargs)
+    for index in range(n_items):
+        OptionFactory(question=question, position=index + 1, text=f"Step {index + 1}")
+    return question
+
+
+def make_matching_question(*, n_pairs: int = 3, extras=("Distractor",), **kwargs):
+    question = QuestionFactory(type="matching", **kwargs)
+    for index in range(n_pairs):
+        OptionFactory(question=question, position=index, text=f"Prompt {index}", match=f"Match {index}")
+    for offset, extra in enumerate(extras):
+        OptionFactory(question=question, position=n_pairs + offset, text="", match=extra)
+    return question
