@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed-$(shell cat requirements.txt requirements-dev.txt | 
 TEMPLATES := $(shell find templates */templates -name '*.html' 2>/dev/null)
 DEV_ENV := DEBUG=true
 
-.PHONY: run test test-pg lint fmt clean
+.PHONY: run test test-pg lint fmt docker-check clean
 
 $(STAMP): requirements.txt requirements-dev.txt
 	@test -x $(PY) || "$$(bin/find-python)" -m venv $(VENV)
@@ -37,6 +37,10 @@ fmt: $(STAMP)
 	$(VENV)/bin/ruff check --fix .
 	$(VENV)/bin/ruff format .
 	-$(VENV)/bin/djade $(TEMPLATES)
+
+# Build the image for real and run it against the local PostgreSQL (see bin/docker-check).
+docker-check:
+	bin/docker-check
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache
