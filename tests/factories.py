@@ -1,5 +1,6 @@
 import factory
 from django.contrib.auth import get_user_model
+from django.utils import timezone
 
 from accounts.models import Owner
 
@@ -101,3 +102,43 @@ def make_matching_question(*, n_pairs: int = 3, extras=("Distractor",), **kwargs
     for offset, extra in enumerate(extras):
         OptionFactory(question=question, position=n_pairs + offset, text="", match=extra)
     return question
+
+
+class AttemptFactory(factory.django.DjangoModelFactory):
+    """An in-progress practice attempt of a new guest; pass ``mode``/``status`` for others."""
+
+    class Meta:
+        model = "exams.Attempt"
+
+    owner = factory.SubFactory(GuestOwnerFactory)
+    mode = "practice"
+    seed = factory.Sequence(lambda n: n)
+    started_at = factory.LazyFunction(timezone.now)
+
+
+class AttemptItemFactory(factory.django.DjangoModelFactory):
+    """An item whose snapshot is taken from its question, in the author's option order."""
+
+    class Meta:
+        model = "exams.AttemptItem"
+
+    attempt = factory.SubFactory(AttemptFactory)
+    question = factory.SubFactory(QuestionFactory)
+    position = factory.Sequence(lambda n: n + 1)
+    snapshot = factory.LazyAttribute(lambda item: _snapshot(item.question))
+
+
+class ResponseFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "exams.Response"
+
+    item = factory.SubFactory(AttemptItemFactory)
+    answer = factory.LazyFunction(list)
+    is_correct = False
+    answered_at = factory.LazyFunction(timezone.now)
+
+
+def _snapshot(question):
+    from questions.snapshots import take_snapshot
+
+    return take_snapshot(question)
