@@ -1,0 +1,68 @@
+"""What insights keeps: a cache of each owner's review schedule, and the item-statistics page.
+
+Everything here is derived from the response log in ``exams``; deleting a cache row
+loses nothing, it is rebuilt from the log on the next read (see ``insights.review``).
+"""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import Owner
+from questions.models import Question
+
+
+class ReviewCardQuerySet(models.QuerySet):
+    def for_owner(self, owner_id: int):
+        return self.filter(owner_id=owner_id)
+
+    def due_by(self, moment):
+        return self.filter(due__lte=moment)
+
+
+class ReviewCard(models.Model):
+    """The FSRS state of one question (all its languages) for one owner.
+
+    A cache of replaying the owner's responses to that question in time order
+    (``insights.review.replay``); ``watermark`` is the ``answered_at`` of the newest
+    response replayed and ``reviews`` how many were, so a newer or missing response
+    shows the row is stale.
+    """
+
+    owner = models.ForeignKey(Owner, on_delete=models.CASCADE, related_name="review_cards")
+    question_uid = models.SlugField(max_length=80)
+    due = models.DateTimeField()
+    stability = models.FloatField()
+    difficulty = models.FloatField()
+    last_review = models.DateTimeField()
+    last_rating = models.PositiveSmallIntegerField(help_text=_("FSRS rating: 1 Again, 2 Hard, 3 Good, 4 Easy."))
+    reviews = models.PositiveIntegerField()
+    lapses = models.PositiveIntegerField()
+    watermark = models.DateTimeField()
+
+    objects = ReviewCardQuerySet.as_manager()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["owner", "question_uid"], name="review_card_once")]
+        # Due lists and the dashboard count: an owner's cards by due date.
+        indexes = [models.Index(fields=["owner", "due"], name="review_card_due_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.owner}: {self.question_uid} due {self.due:%Y-%m-%d}"
+
+    @classmethod
+    def merge_owner(cls, source: Owner, target: Owner) -> None:
+        """Drop both owners' cards: the merged log replays into a fresh schedule on next read.
+
+        Moving the guest's rows would collide with the account's cards for the same
+        question, and neither row alone reflects both histories.
+        """
+        cls.objects.filter(owner__in=[source, target]).delete()
+
+
+class ItemStatistic(Question):
+    """Question rows seen through their answer statistics (an admin page for authors)."""
+
+    class Meta:
+        proxy = True
+        verbose_name = _("item statistics")
+        verbose_name_plural = _("item statistics")
