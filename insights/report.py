@@ -1,0 +1,320 @@
+"""The weakness report: accuracy per domain, task statement and tag, and readiness.
+
+Figures are aggregated in the database from the settled response log (``insights.log``).
+Definitions, as the page states them:
+
+- *questions*: distinct questions answered; a question and its translations count once
+  (grouped by ``Question.uid``). *answers*: every answer, repeats included.
+- *accuracy*: correct answers / answers. *last 30 days*: the same over the last 30 days.
+- *trend*: accuracy of the last 7 days minus accuracy before them, in percentage points,
+  shown when both sides hold at least ``TREND_MIN_ANSWERS`` answers.
+- *thin evidence*: fewer than ``THIN_ANSWERS`` answers.
+- *weakest first*: by the Agresti–Coull adjusted accuracy of the last 30 days (all time
+  when there is nothing recent), which pulls scores with few answers towards 50 %, so
+  a single miss does not outrank a well-established weakness.
+- Questions are grouped by their current task statement and tags, the same ones
+  "Practise this" draws from.
+
+*Readiness* (``readiness``): per domain, the last 30 days' Agresti–Coull estimate
+p̃ = (correct + z²/2) / (answers + z²) with variance p̃(1 − p̃) / (answers + z²), z = 1.96;
+the domains are combined with the exam guide's weights (p = Σ wᵢp̃ᵢ, SE = √Σ wᵢ²varᵢ, the
+domains taken as independent), and p ± 1.96·SE maps to the scaled score as
+100 + 900·p. A domain with no recent answers counts as 50 % ± wide, so the range shows
+what is unknown instead of hiding it.
+"""
+
+import math
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from functools import cached_property
+
+from django.db.models import Count, F, Q
+
+from exams.models import Attempt, Mode
+from questions.models import Question, TaskStatement
+
+from .log import settled_responses
+from .review import Queue, due_count, refresh_review_cards, review_queue
+
+RECENT_DAYS = 30
+TREND_DAYS = 7
+TREND_MIN_ANSWERS = 5
+THIN_ANSWERS = 10
+Z = 1.96
+PASS_MARK = 700
+MOCK_HISTORY = 12
+
+
+def agresti_coull(correct: int, answers: int) -> tuple[float, float]:
+    """The adjusted proportion and its variance (defined for 0 answers too: 0.5, wide)."""
+    n = answers + Z * Z
+    p = (correct + Z * Z / 2) / n
+    return p, p * (1 - p) / n
+
+
+def scaled(share: float) -> int:
+    """A share of correct answers as the exam's 100–1000 scale (DESIGN.md §2)."""
+    return round(100 + 900 * share)
+
+
+def _share(correct: int, answers: int) -> float | None:
+    return correct / answers if answers else None
+
+
+@dataclass
+class ScopeStats:
+    """One row of the report: a domain, a task statement or a tag."""
+
+    kind: str
+    value: str
+    label: str
+    questions: int = 0
+    answers: int = 0
+    correct: int = 0
+    recent_answers: int = 0
+    recent_correct: int = 0
+    week_answers: int = 0
+    week_correct: int = 0
+
+    @property
+    def accuracy(self) -> float | None:
+        return _share(self.correct, self.answers)
+
+    @property
+    def recent_accuracy(self) -> float | None:
+        return _share(self.recent_correct, self.recent_answers)
+
+    @property
+    def trend(self) -> float | None:
+        """Last 7 days' accuracy minus the accuracy before them, in points (None: too few answers)."""
+        earlier_answers = self.answers - self.week_answers
+        if self.week_answers < TREND_MIN_ANSWERS or earlier_answers < TREND_MIN_ANSWERS:
+            return None
+        earlier = (self.correct - self.week_correct) / earlier_answers
+        return round(100 * (self.week_correct / self.week_answers - earlier), 1)
+
+    @property
+    def thin(self) -> bool:
+        return self.answers < THIN_ANSWERS
+
+    @property
+    def weakness_key(self) -> tuple:
+        """Sort key, weakest first; scopes never answered go last."""
+        if not self.answers:
+            return (1, 0.0, self.label)
+        if self.recent_answers:
+            adjusted, _ = agresti_coull(self.recent_correct, self.recent_answers)
+        else:
+            adjusted, _ = agresti_coull(self.correct, self.answers)
+        return (0, adjusted, self.label)
+
+    def add(self, other: "ScopeStats") -> None:
+        for name in COUNTS:
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+
+
+COUNTS = ("questions", "answers", "correct", "recent_answers", "recent_correct", "week_answers", "week_correct")
+
+
+@dataclass
+class DomainStats(ScopeStats):
+    weight: int = 0
+    tasks: list[ScopeStats] = field(default_factory=list)
+
+
+@dataclass
+class Readiness:
+    """Predicted scaled score and its 95 % range (see the module docstring)."""
+
+    score: int
+    low: int
+    high: int
+    recent_answers: int
+
+    @property
+    def verdict(self) -> str:
+        """ "pass" when even the low end clears 700, "fail" when even the high end does not."""
+        if self.low >= PASS_MARK:
+            return "pass"
+        if self.high < PASS_MARK:
+            return "fail"
+        return "borderline"
+
+    @property
+    def thin(self) -> bool:
+        return self.recent_answers < 3 * THIN_ANSWERS
+
+
+def readiness(domains: list[DomainStats]) -> Readiness:
+    """Combine the domains' last-30-days results with their exam weights."""
+    total_weight = sum(domain.weight for domain in domains)
+    share = variance = 0.0
+    for domain in domains:
+        weight = domain.weight / total_weight
+        p, var = agresti_coull(domain.recent_correct, domain.recent_answers)
+        share += weight * p
+        variance += weight * weight * var
+    margin = Z * math.sqrt(variance)
+    return Readiness(
+        score=scaled(share),
+        low=scaled(max(0.0, share - margin)),
+        high=scaled(min(1.0, share + margin)),
+        recent_answers=sum(domain.recent_answers for domain in domains),
+    )
+
+
+def aggregate(responses, group: str, *, now: datetime, name: str | None = None):
+    """One row per value of ``group`` (as ``key``, with ``name`` if given) holding the counts
+    a ScopeStats needs, in one query."""
+    recent = Q(answered_at__gte=now - timedelta(days=RECENT_DAYS))
+    week = Q(answered_at__gte=now - timedelta(days=TREND_DAYS))
+    right = Q(is_correct=True)
+    labels = {"key": F(group)} | ({"name": F(name)} if name else {})
+    return (
+        responses.order_by()
+        .values(**labels)
+        .annotate(
+            questions=Count("item__question__uid", distinct=True),
+            answers=Count("pk"),
+            correct=Count("pk", filter=right),
+            recent_answers=Count("pk", filter=recent),
+            recent_correct=Count("pk", filter=recent & right),
+            week_answers=Count("pk", filter=week),
+            week_correct=Count("pk", filter=week & right),
+        )
+    )
+
+
+def _counts(row: dict) -> dict:
+    return {name: row[name] for name in COUNTS}
+
+
+class WeaknessReport:
+    """Everything the report shows for one owner, each part computed on first use.
+
+    A partial (the tag table) therefore runs only the queries it needs. ``owner_id``
+    None is a visitor who owns nothing yet: every part is empty and runs no query,
+    except the list of domains and task statements.
+    """
+
+    def __init__(self, owner_id: int | None, *, now: datetime, tag_order: str = "accuracy"):
+        self.owner_id = owner_id
+        self.now = now
+        self.tag_order = tag_order
+
+    @cached_property
+    def responses(self):
+        return settled_responses(self.owner_id)
+
+    @cached_property
+    def domains(self) -> list[DomainStats]:
+        """Domains in exam order, each with its task statements (weakest first)."""
+        rows = {}
+        if self.owner_id is not None:
+            rows = {row["key"]: row for row in aggregate(self.responses, "item__question__task_id", now=self.now)}
+        domains: dict[int, DomainStats] = {}
+        for task in TaskStatement.objects.select_related("domain").order_by("domain__number", "code"):
+            domain = domains.get(task.domain.number)
+            if domain is None:
+                domain = domains[task.domain.number] = DomainStats(
+                    kind="domain",
+                    value=str(task.domain.number),
+                    label=task.domain.name,
+                    weight=task.domain.weight,
+                )
+            stats = ScopeStats(kind="task", value=task.code, label=task.name)
+            if task.pk in rows:
+                stats = ScopeStats(kind="task", value=task.code, label=task.name, **_counts(rows[task.pk]))
+            domain.tasks.append(stats)
+            domain.add(stats)
+        return list(domains.values())
+
+    @property
+    def tasks(self) -> list[ScopeStats]:
+        return [task for domain in self.domains for task in domain.tasks]
+
+    @property
+    def weakest_domains(self) -> list[DomainStats]:
+        return sorted(self.domains, key=lambda stats: stats.weakness_key)
+
+    @property
+    def weakest_tasks(self) -> list[ScopeStats]:
+        return sorted(self.tasks, key=lambda stats: stats.weakness_key)
+
+    @property
+    def answers(self) -> int:
+        return sum(domain.answers for domain in self.domains)
+
+    @cached_property
+    def readiness(self) -> Readiness | None:
+        """None until there is at least one answer in the last 30 days."""
+        if not any(domain.recent_answers for domain in self.domains):
+            return None
+        return readiness(self.domains)
+
+    @cached_property
+    def tags(self) -> list[ScopeStats]:
+        """Tags (services and concepts), ordered by ``tag_order`` (see TAG_ORDERS)."""
+        if self.owner_id is None:
+            return []
+        tagged = self.responses.filter(item__question__tags__isnull=False)
+        rows = aggregate(tagged, "item__question__tags__slug", now=self.now, name="item__question__tags__name")
+        stats = [
+            ScopeStats(kind="tag", value=row["key"], label=row["name"] or row["key"], **_counts(row)) for row in rows
+        ]
+        return sort_tags(stats, self.tag_order)
+
+    @cached_property
+    def mocks(self) -> list[Attempt]:
+        """The last finished mock exams with a score, oldest first."""
+        if self.owner_id is None:
+            return []
+        attempts = (
+            Attempt.objects.filter(owner_id=self.owner_id, mode=Mode.EXAM, scaled_score__isnull=False)
+            .select_related("blueprint")
+            .order_by("-submitted_at", "-pk")[:MOCK_HISTORY]
+        )
+        return list(reversed(attempts))
+
+    @cached_property
+    def queue(self) -> Queue:
+        """Due today, due this week, and chronic misses, each card with its question attached."""
+        if self.owner_id is None:
+            return Queue(today=[], this_week=[], leeches=[])
+        refresh_review_cards(self.owner_id)
+        queue = review_queue(self.owner_id, now=self.now)
+        attach_questions(queue.today + queue.this_week + queue.leeches)
+        return queue
+
+    @cached_property
+    def due_today(self) -> int:
+        """The dashboard's "due for review" count (refreshes the cache first)."""
+        if self.owner_id is None:
+            return 0
+        refresh_review_cards(self.owner_id)
+        return due_count(self.owner_id, now=self.now)
+
+
+def attach_questions(cards) -> None:
+    """Give each card the question it schedules (English when there is one) as ``card.question``."""
+    uids = {card.question_uid for card in cards}
+    if not uids:
+        return
+    questions: dict[str, Question] = {}
+    for question in Question.objects.filter(uid__in=uids).select_related("task").order_by("uid", "language"):
+        questions.setdefault(question.uid, question)
+    for card in cards:
+        card.question = questions.get(card.question_uid)
+
+
+# The tag table's orders (query string ``tags=``): plain accuracy either way, most answered, name.
+TAG_ORDERS = {
+    "accuracy": lambda stats: (stats.accuracy, -stats.answers, stats.label),
+    "-accuracy": lambda stats: (-stats.accuracy, -stats.answers, stats.label),
+    "answers": lambda stats: (-stats.answers, stats.label),
+    "tag": lambda stats: stats.label,
+}
+
+
+def sort_tags(stats: list[ScopeStats], order: str) -> list[ScopeStats]:
+    return sorted(stats, key=TAG_ORDERS[order])

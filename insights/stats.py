@@ -1,0 +1,191 @@
+"""Item statistics for authors: how each question performs, from first attempts only.
+
+A candidate's later answers to a question they have seen (in any language) are
+coloured by having read its explanation, so only each candidate's first settled answer
+to a question uid counts. Per question row:
+
+- *answered*: first answers; *facility*: the share of them that are correct;
+- *discrimination*: facility among the upper third of candidates minus facility among
+  the lower third, candidates ranked by their share of correct first answers over the
+  whole bank (ties split by id); None while either third has no answer to the question;
+- *most-chosen wrong option*: single → the wrong choice picked most; multiple → the
+  wrong choice most often included; matching → the wrong pairing made most; ordering →
+  the wrong order given most;
+- *average time*: mean time on the question, over first answers with a recorded time.
+
+A question is *suspicious* (worth an author's look) with at least ``SUSPICIOUS_MIN``
+first answers and a facility under 0.2 or over 0.95, or a negative discrimination.
+
+Ranking candidates needs a window over every first answer, which the ORM cannot join
+back to the answers, so the aggregation is one SQL statement (standard SQL that both
+SQLite and PostgreSQL run); ``item_statistics`` runs three queries whatever the number
+of questions.
+"""
+
+import json
+from collections import Counter
+from dataclasses import dataclass
+
+from django.db import connection
+
+from exams.models import Attempt, AttemptItem, Mode, Response
+from questions.models import Option, Question
+
+SUSPICIOUS_MIN = 10
+TOO_HARD = 0.2
+TOO_EASY = 0.95
+
+
+@dataclass
+class ItemStats:
+    question_id: int
+    answered: int = 0
+    correct: int = 0
+    upper_answered: int = 0
+    upper_correct: int = 0
+    lower_answered: int = 0
+    lower_correct: int = 0
+    average_ms: float | None = None
+    wrong_choice: str = ""
+    wrong_count: int = 0
+
+    @property
+    def facility(self) -> float | None:
+        return self.correct / self.answered if self.answered else None
+
+    @property
+    def discrimination(self) -> float | None:
+        if not (self.upper_answered and self.lower_answered):
+            return None
+        return self.upper_correct / self.upper_answered - self.lower_correct / self.lower_answered
+
+    @property
+    def average_seconds(self) -> float | None:
+        return None if self.average_ms is None else self.average_ms / 1000
+
+    @property
+    def suspicious(self) -> bool:
+        if self.answered < SUSPICIOUS_MIN:
+            return False
+        facility = self.facility
+        discrimination = self.discrimination
+        return facility < TOO_HARD or facility > TOO_EASY or (discrimination is not None and discrimination < 0)
+
+
+def _first_answers_sql() -> tuple[str, list]:
+    """A WITH clause defining ``firsts``: each candidate's first settled answer per question uid,
+    and ``thirds``: each candidate's third (1 lower … 3 upper) by share of correct first answers."""
+    response, item, attempt, question = (model._meta.db_table for model in (Response, AttemptItem, Attempt, Question))
+    sql = f"""
+    WITH settled AS (
+        SELECT r.id AS id, a.owner_id AS owner_id, i.question_id AS question_id, q.uid AS uid, q.type AS type,
+               CASE WHEN r.is_correct THEN 1 ELSE 0 END AS correct, r.time_spent_ms AS ms,
+               r.answered_at AS answered_at, r.answer AS answer
+        FROM {response} r
+        JOIN {item} i ON i.id = r.item_id
+        JOIN {attempt} a ON a.id = i.attempt_id
+        JOIN {question} q ON q.id = i.question_id
+        WHERE NOT (a.mode = %s AND a.status = %s)
+    ), ranked AS (
+        SELECT settled.*, ROW_NUMBER() OVER (PARTITION BY owner_id, uid ORDER BY answered_at, id) AS nth
+        FROM settled
+    ), firsts AS (
+        SELECT * FROM ranked WHERE nth = 1
+    ), thirds AS (
+        SELECT owner_id, NTILE(3) OVER (ORDER BY AVG(1.0 * correct), owner_id) AS third
+        FROM firsts GROUP BY owner_id
+    )
+    """
+    return sql, [Mode.EXAM, Attempt.Status.IN_PROGRESS]
+
+
+def _only(question_ids) -> tuple[str, list]:
+    if question_ids is None:
+        return "", []
+    return f"WHERE f.question_id IN ({', '.join(['%s'] * len(question_ids))})", list(question_ids)
+
+
+def item_statistics(question_ids=None) -> dict[int, ItemStats]:
+    """Statistics of the given question rows (all answered questions when None), by question id.
+
+    Questions nobody has answered are absent. Three queries, whatever the number of questions.
+    """
+    if question_ids is not None:
+        question_ids = list(question_ids)
+        if not question_ids:
+            return {}
+    with_sql, with_params = _first_answers_sql()
+    where, where_params = _only(question_ids)
+    stats: dict[int, ItemStats] = {}
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"""{with_sql}
+            SELECT f.question_id, COUNT(*), SUM(f.correct),
+                   SUM(CASE WHEN t.third = 3 THEN 1 ELSE 0 END), SUM(CASE WHEN t.third = 3 THEN f.correct ELSE 0 END),
+                   SUM(CASE WHEN t.third = 1 THEN 1 ELSE 0 END), SUM(CASE WHEN t.third = 1 THEN f.correct ELSE 0 END),
+                   AVG(CASE WHEN f.ms > 0 THEN 1.0 * f.ms END)
+            FROM firsts f JOIN thirds t ON t.owner_id = f.owner_id
+            {where}
+            GROUP BY f.question_id""",
+            with_params + where_params,
+        )
+        for row in cursor.fetchall():
+            question_id, *counts, average_ms = row
+            stats[question_id] = ItemStats(question_id, *(int(count) for count in counts))
+            stats[question_id].average_ms = None if average_ms is None else float(average_ms)
+        cursor.execute(
+            f"""{with_sql}
+            SELECT f.question_id, f.type, f.answer, COUNT(*) FROM firsts f
+            {where} {"AND" if where else "WHERE"} f.correct = 0
+            GROUP BY f.question_id, f.type, f.answer""",
+            with_params + where_params,
+        )
+        wrong_answers = cursor.fetchall()
+    _attach_wrong_choices(stats, wrong_answers)
+    return stats
+
+
+def _attach_wrong_choices(stats: dict[int, ItemStats], wrong_answers) -> None:
+    """Name each question's most-chosen wrong option (one query for the options).
+
+    ``wrong_answers`` holds (question id, type, answer, count) per distinct wrong answer.
+    """
+    if not wrong_answers:
+        return
+    ids = {question_id for question_id, *_ in wrong_answers}
+    options: dict[int, dict[int, Option]] = {}
+    for option in Option.objects.filter(question_id__in=ids):
+        options.setdefault(option.question_id, {})[option.pk] = option
+    tallies: dict[int, Counter] = {}
+    for question_id, kind, answer, count in wrong_answers:
+        if isinstance(answer, str):  # SQLite hands JSON back as text, PostgreSQL as objects
+            answer = json.loads(answer)
+        picks = _wrong_picks(kind, answer, options.get(question_id, {}))
+        tally = tallies.setdefault(question_id, Counter())
+        for pick in picks:
+            tally[pick] += count
+    for question_id, tally in tallies.items():
+        if tally and question_id in stats:
+            (label, count), *_ = sorted(tally.items(), key=lambda pair: (-pair[1], pair[0]))
+            stats[question_id].wrong_choice, stats[question_id].wrong_count = label, count
+
+
+def _wrong_picks(kind: str, answer, options: dict[int, Option]) -> list[str]:
+    """The wrong things one wrong answer chose, as labels an author recognises."""
+
+    def text(option_id) -> str:
+        option = options.get(option_id) if isinstance(option_id, int) else None
+        return option.text if option is not None else "?"
+
+    if kind in (Question.Type.SINGLE, Question.Type.MULTIPLE) and isinstance(answer, list):
+        return [text(pick) for pick in answer if not (pick in options and options[pick].is_correct)]
+    if kind == Question.Type.MATCHING and isinstance(answer, dict):
+        picks = []
+        for prompt, match in answer.items():
+            if str(match) != str(prompt):
+                matched = options.get(match) if isinstance(match, int) else None
+                picks.append(f"{text(int(prompt)) if prompt.isdigit() else '?'} → {matched.match if matched else '?'}")
+        return picks
+    if kind == Question.Type.ORDERING and isinstance(answer, list):
+        return [" → ".join(text(pick) for pick in answer)]
+    return []
