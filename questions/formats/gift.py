@@ -1,0 +1,468 @@
+"""GIFT, as Moodle reads and writes it (question/format/gift), plus the ordering plugin's ``{>N …}``.
+
+Reading follows Moodle: questions are separated by blank lines; ``//`` lines are comments;
+``$CATEGORY:`` switches the category (its last segment, "…/3.1", names our task statement);
+``::name::``; ``[html]``/``[markdown]``/``[plain]``/``[moodle]`` text formats; backslash
+escapes for ``~ = # { } :`` and ``\\n``; ``=``/``~`` answers with ``%weight%`` and ``#feedback``;
+``####`` general feedback; ``{T}``/``{F}``; ``=prompt -> match``; text after the braces
+makes a "missing word" question. Essay, numerical and short-answer questions are not
+supported here.
+
+What GIFT cannot say is kept in comment lines Moodle ignores, in the ``// [key:value]``
+style Moodle itself uses for ``[id:…]`` and ``[tag:…]``: ``language``, ``status``,
+``difficulty``, ``guide``, ``reference``, ``case`` (a case study, whose scenario is a
+description item named by its uid), ``select``/``type`` for unfinished drafts, and
+``rationale:N:…`` for the items of ordering and matching questions, which have no
+per-answer feedback in GIFT.
+"""
+
+import re
+
+from .base import (
+    CaseStudyData,
+    OptionData,
+    ParseResult,
+    QuestionData,
+    UidMaker,
+    task_from_category,
+    to_markdown,
+)
+
+# Escaped characters become private-use placeholders while the structure is parsed.
+_PLACEHOLDERS = {
+    "\\": "\ue000",
+    ":": "\ue001",
+    "#": "\ue002",
+    "=": "\ue003",
+    "{": "\ue004",
+    "}": "\ue005",
+    "~": "\ue006",
+}
+_NEWLINE = "\ue007"
+_RESTORE = {value: key for key, value in _PLACEHOLDERS.items()} | {_NEWLINE: "\n"}
+_ESCAPE = re.compile(r"\\(.)")
+_META = re.compile(r"\[([a-z]+):((?:\\.|[^\]\\])*)\]")
+_WEIGHT = re.compile(r"^%(-?\d+(?:\.\d+)?)%")
+_FORMAT = re.compile(r"^\[(html|moodle|plain|markdown)\]", re.IGNORECASE)
+_ORDERING_WORDS = {
+    "ALL", "EXACT", "RANDOM", "REL", "CONTIGUOUS", "CONTIG",
+    "HORIZONTAL", "HORI", "H", "VERTICAL", "VERT", "V",
+    "ALL_OR_NOTHING", "ABSOLUTE_POSITION", "ABSOLUTE", "ABS", "RELATIVE_NEXT_EXCLUDE_LAST",
+    "RELATIVE_NEXT_INCLUDE_LAST", "RELATIVE_ONE_PREVIOUS_AND_NEXT", "RELATIVE_ALL_PREVIOUS_AND_NEXT",
+    "RELATIVE_TO_CORRECT", "RELATIVE", "LONGEST_ORDERED_SUBSET", "LONGEST_CONTIGUOUS_SUBSET",
+    "SHOW", "TRUE", "YES", "HIDE", "FALSE", "NO",
+}  # fmt: skip
+_GRADING_WORDS = {word for word in _ORDERING_WORDS if word.startswith(("ABS", "REL", "LONGEST"))}
+_TRUE, _FALSE = "True", "False"
+# The blank of a "missing word" question; replaced after the Markdown conversion so that
+# no text format escapes it twice.
+_BLANK_MARK = "\ue010"
+
+
+def _protect(text: str) -> str:
+    def replace(match: re.Match) -> str:
+        char = match.group(1)
+        if char == "n":
+            return _NEWLINE
+        return _PLACEHOLDERS.get(char, match.group(0))
+
+    return _ESCAPE.sub(replace, text)
+
+
+def _restore(text: str) -> str:
+    for placeholder, char in _RESTORE.items():
+        text = text.replace(placeholder, char)
+    return text
+
+
+def _unescape_meta(value: str) -> str:
+    return re.sub(r"\\(.)", lambda m: "\n" if m.group(1) == "n" else m.group(1), value)
+
+
+class _Block:
+    def __init__(self, line: int):
+        self.line = line
+        self.lines: list[str] = []
+        self.meta: list[tuple[str, str]] = []
+
+
+def _blocks(text: str) -> list[_Block]:
+    """Split into blank-line separated blocks, keeping each block's first line number."""
+    blocks: list[_Block] = []
+    current: _Block | None = None
+    for number, line in enumerate(text.split("\n"), start=1):
+        stripped = line.strip()
+        if not stripped:
+            current = None
+            continue
+        if current is None:
+            current = _Block(number)
+            blocks.append(current)
+        if stripped.startswith("//"):
+            current.meta.extend((key, _restore(_unescape_meta(value))) for key, value in _META.findall(stripped))
+            continue
+        if not current.lines:
+            current.line = number
+        current.lines.append(line)
+    return [block for block in blocks if block.lines or block.meta]
+
+
+def parse(text: str, *, source: str, skip_unsupported: bool = False) -> ParseResult:
+    result = ParseResult()
+    uids = UidMaker(result, source)
+    task: str | None = None
+    cases: list[tuple[QuestionData, str]] = []
+    descriptions: dict[tuple[str, str], tuple[str, str]] = {}
+    for block in _blocks(_protect(text)):
+        where = f"{source}, line {block.line}"
+        body = "\n".join(block.lines).strip()
+        if not body:
+            continue
+        if body.startswith("$CATEGORY:"):
+            task = task_from_category(_restore(body[len("$CATEGORY:") :]))
+            continue
+        try:
+            parsed = _question(body, block, where=where, task=task, uids=uids, result=result)
+        except _Unsupported as unsupported:
+            message = f"{where}: {unsupported} questions are not supported"
+            if skip_unsupported:
+                result.skipped.append(f"{message}; skipped.")
+            else:
+                result.errors.append(
+                    f"{message} (only multiple choice, multiple response, true/false, matching "
+                    "and ordering); use --skip-unsupported to skip them."
+                )
+            continue
+        except _Invalid as error:
+            result.errors.append(f"{where}: {error}")
+            continue
+        if isinstance(parsed, tuple):  # a description: maybe a case-study scenario
+            name, language, scenario = parsed
+            descriptions[(name, language)] = (scenario, where)
+            continue
+        result.questions.append(parsed)
+        if parsed.case_study:
+            cases.append((parsed, parsed.case_study.uid))
+    used = set()
+    for question, uid in cases:
+        if (uid, question.language) in descriptions:
+            question.case_study = CaseStudyData(uid=uid, scenario=descriptions[(uid, question.language)][0])
+            used.add((uid, question.language))
+    for key in sorted(set(descriptions) - used):
+        result.skipped.append(
+            f"{descriptions[key][1]}: description {key[0]!r} is not the case-study scenario of any question; skipped."
+        )
+    return result
+
+
+class _Invalid(Exception):
+    pass
+
+
+class _Unsupported(Exception):
+    pass
+
+
+def _question(body: str, block: _Block, *, where: str, task, uids: UidMaker, result: ParseResult):
+    name = ""
+    if body.startswith("::"):
+        end = body.find("::", 2)
+        if end < 0:
+            raise _Invalid("the question name starts with '::' but is not closed with '::'.")
+        name = _restore(body[2:end]).strip()
+        body = body[end + 2 :].strip()
+    text_format = "moodle"
+    if marker := _FORMAT.match(body):
+        text_format = marker.group(1).lower()
+        body = body[marker.end() :]
+    meta = _Meta(block.meta, where)
+    start, finish = body.find("{"), body.find("}")
+    if start < 0 and finish < 0:
+        language = meta.one("language") or "en"
+        return (meta.one("id") or name, language, to_markdown(_restore(body), text_format))
+    if start < 0 or finish < start:
+        raise _Invalid("unbalanced braces: an answer block needs '{' before '}' (escape literal braces as \\{ \\}).")
+    answers = body[start + 1 : finish]
+    after = body[finish + 1 :]
+    if "{" in after or "}" in after:
+        raise _Invalid("more than one answer block {…}; GIFT allows one per question.")
+    stem_raw = body[:start] + (_BLANK_MARK + after if after.strip() else "")
+    explanation = ""
+    if (feedback_at := answers.rfind("####")) >= 0:
+        explanation = _text(answers[feedback_at + 4 :], text_format)
+        answers = answers[:feedback_at]
+    answers = answers.strip()
+    stem = to_markdown(_restore(stem_raw), text_format).replace(_BLANK_MARK, r"\_\_\_\_\_")
+
+    if not answers:
+        raise _Unsupported("essay")
+    if answers.startswith("#"):
+        raise _Unsupported("numerical")
+    if answers.startswith(">"):
+        kind, options = _ordering(answers, text_format, where, result)
+    elif "~" in answers:
+        kind, options = _choices(answers, text_format, where, result, forced=meta.one("type"))
+    elif "=" in answers and "->" in answers:
+        kind, options = "matching", _pairs(answers, text_format)
+    elif answers.split("#", 1)[0].strip().upper() in ("T", "TRUE", "F", "FALSE"):
+        kind, options = "single", _true_false(answers, text_format)
+    else:
+        raise _Unsupported("short answer")
+
+    for number, rationale in meta.rationales():
+        if not 1 <= number <= len(options):
+            raise _Invalid(f"[rationale:{number}:…] names row {number}, but the question has {len(options)} rows.")
+        options[number - 1].rationale = rationale
+    fingerprint = stem + "\n" + "\n".join(f"{option.text}\t{option.match}" for option in options)
+    identifier = meta.one("id") or ""
+    language = meta.one("language") or "en"
+    uid, _explicit = uids.make(
+        identifier=identifier, name=name, fingerprint=fingerprint, where=where, language=language
+    )
+    select = meta.integer("select")
+    if kind == "multiple" and select is None:
+        select = sum(option.correct for option in options)
+    case = meta.one("case")
+    return QuestionData(
+        uid=uid,
+        type=kind,
+        stem=stem,
+        language=language,
+        status=meta.one("status"),
+        task=task,
+        tags=meta.many("tag") or None,
+        guides=meta.many("guide") or None,
+        difficulty=meta.integer("difficulty"),
+        case_study=CaseStudyData(uid=case) if case else None,
+        select=select,
+        explanation=explanation,
+        references=meta.many("reference") or None,
+        options=options,
+        where=where + (f" ({name})" if name else ""),
+    )
+
+
+class _Meta:
+    def __init__(self, pairs: list[tuple[str, str]], where: str):
+        self.pairs = pairs
+        self.where = where
+
+    def one(self, key: str) -> str | None:
+        values = self.many(key)
+        return values[-1] if values else None
+
+    def many(self, key: str) -> list[str]:
+        return [value.strip() for name, value in self.pairs if name == key and value.strip()]
+
+    def integer(self, key: str) -> int | None:
+        value = self.one(key)
+        if value is None:
+            return None
+        try:
+            return int(value)
+        except ValueError:
+            raise _Invalid(f"[{key}:{value}] must be a whole number.") from None
+
+    def rationales(self) -> list[tuple[int, str]]:
+        found = []
+        for value in (value for name, value in self.pairs if name == "rationale"):
+            number, _, text = value.partition(":")
+            if not number.strip().isdigit():
+                raise _Invalid(f"[rationale:{value[:20]}…] must start with a row number: [rationale:2:why…].")
+            found.append((int(number), text.strip()))
+        return found
+
+
+def _text(raw: str, default_format: str) -> str:
+    raw = raw.strip()
+    text_format = default_format
+    if marker := _FORMAT.match(raw):
+        text_format = marker.group(1).lower()
+        raw = raw[marker.end() :]
+    return to_markdown(_restore(raw), text_format)
+
+
+def _choices(answers: str, text_format: str, where: str, result: ParseResult, *, forced: str | None):
+    single = "=" in answers
+    if forced in ("single", "multiple"):
+        single = forced == "single"
+    options = []
+    for number, part in enumerate((part.strip() for part in re.split(r"(?=[=~])", answers) if part.strip()), 1):
+        if part[0] not in "=~":
+            raise _Invalid(f"text {part[:30]!r} before the first answer; each answer starts with '=' or '~'.")
+        weight = 0.0
+        if part.startswith("="):
+            weight, part = 100.0, part[1:]
+        else:
+            part = part[1:]
+            if match := _WEIGHT.match(part):
+                weight = float(match.group(1))
+                part = part[match.end() :]
+        if not -100 <= weight <= 100:
+            raise _Invalid(f"answer {number} has weight {weight:g}%, outside -100…100%.")
+        text, _, feedback = part.partition("#")
+        option = OptionData(text=_text(text, text_format), rationale=_text(feedback, text_format))
+        if single:
+            option.correct = weight == 100
+            if 0 < weight < 100:
+                result.warnings.append(
+                    f"{where}: answer {number} ({option.text[:40]!r}) has partial credit {weight:g}%; "
+                    "questions here are scored all-or-nothing, so it counts as wrong and only the full-credit "
+                    "answer is correct."
+                )
+        else:
+            option.correct = weight > 0
+        options.append(option)
+    return ("single" if single else "multiple"), options
+
+
+def _pairs(answers: str, text_format: str) -> list[OptionData]:
+    options = []
+    for number, part in enumerate((part.strip() for part in answers.split("=") if part.strip()), 1):
+        if "->" not in part:
+            raise _Invalid(f"matching pair {number} has no '->' between prompt and match.")
+        prompt, _, match = part.partition("->")
+        options.append(OptionData(text=_text(prompt, text_format), match=_restore(match).strip()))
+    return options
+
+
+def _true_false(answers: str, text_format: str) -> list[OptionData]:
+    key, _, feedback = answers.partition("#")
+    wrong_feedback, _, right_feedback = feedback.partition("#")
+    is_true = key.strip().upper() in ("T", "TRUE")
+    right, wrong = _text(right_feedback, text_format), _text(wrong_feedback, text_format)
+    return [
+        OptionData(text=_TRUE, correct=is_true, rationale=right if is_true else wrong),
+        OptionData(text=_FALSE, correct=not is_true, rationale=wrong if is_true else right),
+    ]
+
+
+def _ordering(answers: str, text_format: str, where: str, result: ParseResult):
+    header = re.match(r">\s*(\d+)", answers)
+    if not header:
+        raise _Invalid(
+            "an ordering answer block starts with '>N' (N = number of items shown), e.g. {>4 ALL_OR_NOTHING."
+        )
+    rest = answers[header.end() :]
+    words = []
+    while (word := re.match(r"[ \t]*([A-Z_]+)\b[ \t]*", rest)) and word.group(1) in _ORDERING_WORDS:
+        words.append(word.group(1))
+        rest = rest[word.end() :]
+    items = [line.strip() for line in rest.split("\n") if line.strip()]
+    grading = [word for word in words if word in _GRADING_WORDS]
+    if grading:
+        result.warnings.append(f"{where}: grading {grading[0]} becomes all-or-nothing here.")
+    shown = int(header.group(1))
+    if items and 0 < shown < len(items):
+        result.warnings.append(f"{where}: '>{shown}' shows a subset in Moodle; all {len(items)} items are shown here.")
+    return "ordering", [OptionData(text=_text(item, text_format)) for item in items]
+
+
+# --- writing ---------------------------------------------------------------------------
+
+
+def _escape(text: str) -> str:
+    text = text.replace("\\", "\\\\")
+    for char in ":#=~{}":
+        text = text.replace(char, "\\" + char)
+    return text.replace("\r", "").replace("\n", "\\n")
+
+
+def _escape_meta(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("]", "\\]").replace("\r", "").replace("\n", "\\n")
+
+
+def _weight(count: int) -> str:
+    return f"{100 / count:.5f}".rstrip("0").rstrip(".")
+
+
+def _is_true_false(data: QuestionData) -> bool:
+    return (
+        data.type == "single"
+        and [option.text for option in data.options] == [_TRUE, _FALSE]
+        and sum(option.correct for option in data.options) == 1
+    )
+
+
+def dump(questions: list[QuestionData], *, categories: dict[str, str]) -> str:
+    """GIFT for ``questions``; ``categories`` maps a task code to its category path."""
+    out = [f"// quizapp question bank export: {len(questions)} questions. Comments in [key:value] form",
+           "// carry what GIFT cannot express; Moodle ignores them.", ""]  # fmt: skip
+    task = object()
+    described: set[tuple[str, str]] = set()
+    for data in questions:
+        if data.task != task:
+            task = data.task
+            if data.task:
+                out += [f"$CATEGORY: {categories.get(data.task, data.task)}", ""]
+        case = data.case_study
+        if case and case.scenario is not None and (case.uid, data.language) not in described:
+            described.add((case.uid, data.language))
+            if data.language != "en":
+                out.append(f"// [language:{data.language}]")
+            out += [f"::{_escape(case.uid)}::[markdown]{_escape(case.scenario)}", ""]
+        out += _question_lines(data) + [""]
+    return "\n".join(out)
+
+
+def _question_lines(data: QuestionData) -> list[str]:
+    lines = [f"// [language:{data.language}]"]
+    if data.status:
+        lines.append(f"// [status:{data.status}]")
+    if data.difficulty is not None:
+        lines.append(f"// [difficulty:{data.difficulty}]")
+    lines += [f"// [guide:{_escape_meta(code)}]" for code in data.guides or []]
+    lines += [f"// [tag:{_escape_meta(slug)}]" for slug in data.tags or []]
+    lines += [f"// [reference:{_escape_meta(url)}]" for url in data.references or []]
+    if data.case_study:
+        lines.append(f"// [case:{_escape_meta(data.case_study.uid)}]")
+    correct = sum(option.correct for option in data.options)
+    if data.type in ("single", "multiple"):
+        # GIFT reads a question without '=' answers as multiple response: say so for an
+        # unfinished single-answer draft that has no key yet.
+        if data.type == "single" and correct == 0:
+            lines.append("// [type:single]")
+        if data.type == "multiple" and data.select is not None and data.select != correct:
+            lines.append(f"// [select:{data.select}]")
+    if data.type in ("ordering", "matching"):
+        lines += [
+            f"// [rationale:{number}:{_escape_meta(option.rationale)}]"
+            for number, option in enumerate(data.options, start=1)
+            if option.rationale
+        ]
+    head = f"::{_escape(data.uid)}::[markdown]{_escape(data.stem)}"
+    explanation = f"\t####{_escape(data.explanation)}" if data.explanation else None
+    if _is_true_false(data):
+        true, false = data.options
+        key, right, wrong = ("TRUE", true, false) if true.correct else ("FALSE", false, true)
+        block = "{" + key
+        if wrong.rationale or right.rationale:
+            block += "#" + _escape(wrong.rationale)
+        if right.rationale:
+            block += "#" + _escape(right.rationale)
+        if data.explanation:
+            block += "####" + _escape(data.explanation)
+        return lines + [head + block + "}"]
+    body = []
+    if data.type == "single":
+        for option in data.options:
+            mark = "=" if option.correct else "~"
+            body.append(
+                f"\t{mark}{_escape(option.text)}" + (f"#{_escape(option.rationale)}" if option.rationale else "")
+            )
+    elif data.type == "multiple":
+        for option in data.options:
+            mark = f"~%{_weight(correct)}%" if option.correct else "~%-100%"
+            body.append(
+                f"\t{mark}{_escape(option.text)}" + (f"#{_escape(option.rationale)}" if option.rationale else "")
+            )
+    elif data.type == "ordering":
+        body.append(f">{len(data.options)} ALL VERTICAL ALL_OR_NOTHING")
+        body += [_escape(option.text) for option in data.options]
+        return lines + [head + "{" + body[0]] + body[1:] + ([explanation.strip()] if explanation else []) + ["}"]
+    else:
+        for option in data.options:
+            body.append(f"\t={_escape(option.text)} -> {_escape(option.match)}")
+    if explanation:
+        body.append(explanation)
+    return lines + [head + "{"] + body + ["}"]
