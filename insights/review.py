@@ -128,7 +128,7 @@ def refresh_review_cards(owner_id: int) -> None:
             "watermark",
         ],
     )
-    if not incremental:
+    if not incremental and replayed:  # no cache yet: nothing to drop
         ReviewCard.objects.for_owner(owner_id).exclude(question_uid__in=list(by_uid)).delete()
 
 

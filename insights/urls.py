@@ -6,4 +6,7 @@ app_name = "insights"
 
 urlpatterns = [
     path("", views.report, name="report"),
+    path("practise/", views.practise, name="practise"),
+    path("export.csv", views.export, name="export"),
+    path("delete/", views.delete_history, name="delete_history"),
 ]

@@ -1,16 +1,164 @@
-from django.shortcuts import render
-from django.views.decorators.http import require_GET
+from django.contrib import messages
+from django.db.models import Count, F, Q
+from django.http import HttpResponseBadRequest, StreamingHttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django_htmx.http import HttpResponseClientRedirect
 
-from exams.models import Blueprint
-from quizapp.htmx import HtmxHttpRequest
+from accounts.owners import get_or_create_owner_id, owner_id_for
+from exams.assembly import NotEnoughQuestions
+from exams.attempts import start_practice
+from exams.models import Attempt, Mode, Response
+from questions.models import Language, Question
+from quizapp.htmx import HtmxHttpRequest, render_page
+
+from . import charts
+from .forms import DeleteHistoryForm, PractiseForm, TagOrderForm
+from .history import delete_history as delete_owner_history
+from .history import export_rows
+from .report import WeaknessReport
+from .review import refresh_review_cards, review_queue
+
+MAX_DUE_SESSION = 65
+OPEN_ATTEMPTS = 3
 
 
 @require_GET
 def dashboard(request: HtmxHttpRequest):
-    blueprints = Blueprint.objects.filter(is_active=True, mode="exam")
-    return render(request, "insights/dashboard.html", {"blueprints": blueprints})
+    owner_id = owner_id_for(request)
+    now = timezone.now()
+    report = WeaknessReport(owner_id, now=now)
+    open_attempts = _open_attempts(owner_id, now=now)
+    returning = owner_id is not None and (bool(open_attempts) or report.answers > 0 or bool(report.mocks))
+    context = {
+        "returning": returning,
+        "open_attempts": open_attempts,
+        "report": report,
+        "weakest": [task for task in report.weakest_tasks if task.answers][:3] if returning else [],
+        "score_chart": charts.score_history(report.mocks, width=360, height=140) if returning else None,
+        "now": now,
+    }
+    return render(request, "insights/dashboard.html", context)
+
+
+def _open_attempts(owner_id: int | None, *, now) -> list[Attempt]:
+    """The latest open practice sessions and mocks whose clock still runs, with answer counts."""
+    if owner_id is None:
+        return []
+    attempts = list(
+        Attempt.objects.filter(owner_id=owner_id, status=Attempt.Status.IN_PROGRESS)
+        .filter(Q(mode=Mode.PRACTICE) | Q(deadline__gt=now))
+        .select_related("blueprint")
+        .annotate(answered=Count("items__response"), total=Count("items"))
+        # A practice session left with every question answered has nothing to resume.
+        .filter(Q(mode=Mode.EXAM) | Q(target_count__isnull=True) | Q(answered__lt=F("total")))
+        .order_by("-started_at")[:OPEN_ATTEMPTS]
+    )
+    for attempt in attempts:
+        attempt.left_seconds = int((attempt.deadline - now).total_seconds()) if attempt.deadline else None
+    return attempts
 
 
 @require_GET
 def report(request: HtmxHttpRequest):
-    return render(request, "insights/report.html", {})
+    form = TagOrderForm(request.GET)
+    if not form.is_valid():
+        return HttpResponseBadRequest(_("Unknown sort order for the tag table."))
+    now = timezone.now()
+    report = WeaknessReport(owner_id_for(request), now=now, tag_order=form.order())
+    context = {
+        "report": report,
+        "tag_order": form.order(),
+        "charts": _ReportCharts(report),
+        "now": now,
+    }
+    return render_page(request, "insights/report.html", context, partials=("tag-table",))
+
+
+class _ReportCharts:
+    """The report's chart geometry, computed only when a template draws the chart."""
+
+    def __init__(self, report: WeaknessReport):
+        self.report = report
+
+    def gauge(self):
+        return self.report.readiness and charts.readiness_gauge(self.report.readiness)
+
+    def bars(self):
+        return charts.domain_bars(self.report.domains)
+
+    def heat(self):
+        return charts.task_heat_map(self.report.domains)
+
+    def scores(self):
+        return charts.score_history(self.report.mocks)
+
+
+@require_POST
+def practise(request: HtmxHttpRequest):
+    """ "Practise this": start a practice session on one scope and go to its first question."""
+    form = PractiseForm(request.POST)
+    if not form.is_valid():
+        return HttpResponseBadRequest(" ".join(form.errors.get("__all__", [])) or _("Choose what to practise."))
+    owner_id = get_or_create_owner_id(request)
+    now = timezone.now()
+    scope, count, question_ids = form.scope(), form.cleaned_data["count"], None
+    if scope["kind"] == "due":
+        question_ids = _due_question_ids(owner_id, now=now)
+        count = len(question_ids)
+    try:
+        if scope["kind"] == "due" and not question_ids:
+            raise NotEnoughQuestions(_("Nothing is due for review today."))
+        attempt = start_practice(
+            owner_id, scope=scope, count=count, language=_language(), question_ids=question_ids, now=now
+        )
+    except NotEnoughQuestions as problem:
+        messages.warning(request, str(problem))
+        return _go(request, form.back_url(request, reverse("insights:report")))
+    return _go(request, attempt.get_absolute_url())
+
+
+def _due_question_ids(owner_id: int, *, now) -> list[int]:
+    """One question id per question due today (most overdue first), up to a full mock's length."""
+    refresh_review_cards(owner_id)
+    uids = review_queue(owner_id, now=now).due_uids[:MAX_DUE_SESSION]
+    ids = dict(Question.objects.filter(uid__in=uids).order_by("-language").values_list("uid", "pk"))
+    return [ids[uid] for uid in uids if uid in ids]
+
+
+def _language() -> str:
+    language = (translation.get_language() or "en")[:2]
+    return language if language in Language.values else Language.EN
+
+
+def _go(request: HtmxHttpRequest, url: str):
+    return HttpResponseClientRedirect(url) if request.htmx else redirect(url)
+
+
+@require_GET
+def export(request: HtmxHttpRequest):
+    """The owner's answers as CSV, streamed so a long history needs no memory."""
+    response = StreamingHttpResponse(export_rows(owner_id_for(request)), content_type="text/csv; charset=utf-8")
+    filename = f"quizapp-results-{timezone.localdate():%Y-%m-%d}.csv"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@require_http_methods(["GET", "POST"])
+def delete_history(request: HtmxHttpRequest):
+    """Confirm, then delete the owner's attempts, answers and review schedule (not the account)."""
+    owner_id = owner_id_for(request)
+    form = DeleteHistoryForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        if owner_id is not None:
+            delete_owner_history(owner_id)
+        messages.success(request, _("Your history is deleted."))
+        return _go(request, reverse("insights:report"))
+    answers = 0
+    if owner_id is not None:
+        answers = Response.objects.filter(item__attempt__owner_id=owner_id).count()
+    context = {"form": form, "answers": answers}
+    return render_page(request, "insights/delete_history.html", context, partials=("delete-form",))

@@ -8,8 +8,8 @@ NOW = datetime(2026, 6, 15, 12, 0, tzinfo=UTC)
 
 
 def answer(question, *, owner, correct, at, confidence="", ms=0, attempt=None, answer_value=None):
-    """One settled practice answer (its own attempt unless ``attempt`` is given)."""
-    attempt = attempt or AttemptFactory(owner=owner, started_at=at)
+    """One settled practice answer (in a finished session of its own unless ``attempt`` is given)."""
+    attempt = attempt or AttemptFactory(owner=owner, started_at=at, status="submitted", submitted_at=at)
     item = AttemptItemFactory(attempt=attempt, question=question, position=attempt.items.count() + 1)
     return ResponseFactory(
         item=item,
@@ -19,3 +19,11 @@ def answer(question, *, owner, correct, at, confidence="", ms=0, attempt=None, a
         time_spent_ms=ms,
         answer=answer_value if answer_value is not None else [],
     )
+
+
+def as_guest(client, owner):
+    """Make the test client's visitor the given guest owner (as accounts.owners stores it)."""
+    session = client.session
+    session["owner"] = [owner.pk, None]
+    session.save()
+    return owner

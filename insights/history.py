@@ -1,0 +1,87 @@
+"""A candidate's own history: export it as CSV, or delete it."""
+
+import csv
+
+from django.db import transaction
+
+from exams.models import Attempt, Response
+
+from .models import ReviewCard
+
+EXPORT_COLUMNS = [
+    "answered_at",
+    "mode",
+    "attempt",
+    "attempt_status",
+    "question_uid",
+    "language",
+    "type",
+    "domain",
+    "task",
+    "tags",
+    "correct",
+    "confidence",
+    "time_spent_s",
+    "attempt_scaled_score",
+]
+
+
+class _Echo:
+    """A file-like object whose write returns the line, for streaming csv.writer output."""
+
+    def write(self, value: str) -> str:
+        return value
+
+
+def export_rows(owner_id: int | None):
+    """CSV lines of every answer the owner gave, oldest first, the question as they saw it.
+
+    Running mocks are included: the export shows only what the candidate themselves did.
+    """
+    writer = csv.writer(_Echo())
+    yield writer.writerow(EXPORT_COLUMNS)
+    if owner_id is None:
+        return
+    rows = (
+        Response.objects.filter(item__attempt__owner_id=owner_id)
+        .order_by("answered_at", "pk")
+        .values_list(
+            "answered_at",
+            "item__attempt__mode",
+            "item__attempt_id",
+            "item__attempt__status",
+            "item__snapshot__uid",
+            "item__snapshot__language",
+            "item__snapshot__type",
+            "item__snapshot__domain",
+            "item__snapshot__task",
+            "item__snapshot__tags",
+            "is_correct",
+            "confidence",
+            "time_spent_ms",
+            "item__attempt__scaled_score",
+        )
+    )
+    for answered_at, *middle, tags, correct, confidence, time_ms, score in rows.iterator(chunk_size=2000):
+        yield writer.writerow(
+            [
+                answered_at.isoformat(),
+                *middle,
+                " ".join(tags or []),
+                "yes" if correct else "no",
+                confidence,
+                round(time_ms / 1000, 1),
+                "" if score is None else score,
+            ]
+        )
+
+
+def delete_history(owner_id: int) -> int:
+    """Delete the owner's attempts with their items and answers, and their review schedule.
+
+    The account (or guest), bookmarks and problem reports stay. Returns how many
+    attempts went. Irreversible: the response log is the only copy.
+    """
+    with transaction.atomic():
+        ReviewCard.objects.filter(owner_id=owner_id).delete()
+        return Attempt.objects.filter(owner_id=owner_id).delete()[1].get(Attempt._meta.label, 0)

@@ -1,0 +1,42 @@
+"""Number formats of the weakness report."""
+
+from django import template
+from django.utils.translation import gettext as _
+
+register = template.Library()
+
+
+@register.filter
+def percent(share: float | None) -> str:
+    """0.7273 → "73 %"; nothing to show → "—"."""
+    if share is None:
+        return "—"
+    return f"{round(100 * share)} %"
+
+
+@register.filter
+def trend_words(points: float | None) -> str:
+    """A trend in words, so it never depends on an arrow's colour: "up 12 points"."""
+    if points is None:
+        return _("not enough answers")
+    if points > 0:
+        return _("up %(points)s points") % {"points": f"{points:g}"}
+    if points < 0:
+        return _("down %(points)s points") % {"points": f"{-points:g}"}
+    return _("steady")
+
+
+@register.filter
+def trend_icon(points: float | None) -> str:
+    if points is None:
+        return ""
+    return "▲" if points > 0 else "▼" if points < 0 else "▬"
+
+
+@register.filter
+def duration(seconds: int) -> str:
+    """Time left as "1 h 05 min" or "12 min"."""
+    minutes = max(0, seconds) // 60
+    if minutes >= 60:
+        return f"{minutes // 60} h {minutes % 60:02d} min"
+    return f"{minutes} min"
