@@ -1,6 +1,9 @@
+from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.db.models.functions import Coalesce
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from .markup import render_inline, render_markdown
@@ -94,6 +97,18 @@ class QuestionQuerySet(models.QuerySet):
     def for_candidate(self):
         """What rendering a question to a candidate needs, in two queries."""
         return self.select_related("task__domain", "case_study").prefetch_related("options")
+
+    def with_open_reports(self):
+        """Annotate ``open_reports``: how many problem reports on each question are open."""
+        count = (
+            ProblemReport.objects.open()
+            .filter(question=models.OuterRef("pk"))
+            .order_by()
+            .values("question")
+            .annotate(count=models.Count("pk"))
+            .values("count")
+        )
+        return self.annotate(open_reports=Coalesce(models.Subquery(count), 0))
 
 
 class Question(models.Model):
@@ -192,3 +207,82 @@ class Option(models.Model):
     @property
     def rationale_html(self):
         return render_markdown(self.rationale)
+
+
+class ProblemReportQuerySet(models.QuerySet):
+    def open(self):
+        return self.filter(status=ProblemReport.Status.OPEN)
+
+
+class ProblemReport(models.Model):
+    """A candidate's "Report a problem" on a question, triaged by authors in the admin.
+
+    One open report per owner and question (a constraint); a guest's reports move to the
+    account on log-in through ``merge_owner``. The owner is kept as null when a guest is
+    purged, so authors do not lose the report.
+    """
+
+    class Reason(models.TextChoices):
+        WRONG_ANSWER = "wrong_answer", _("Wrong answer")
+        UNCLEAR = "unclear", _("Unclear wording")
+        OUTDATED = "outdated", _("Outdated service name")
+        TYPO = "typo", _("Typo")
+        OTHER = "other", _("Other")
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("Open")
+        FIXED = "fixed", _("Fixed")
+        REJECTED = "rejected", _("Rejected")
+
+    question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="reports")
+    owner = models.ForeignKey(
+        "accounts.Owner", null=True, blank=True, on_delete=models.SET_NULL, related_name="problem_reports"
+    )
+    reason = models.CharField(max_length=20, choices=Reason.choices)
+    comment = models.TextField(max_length=1000, blank=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN)
+    resolution = models.TextField(blank=True, help_text=_("What was done, for the record."))
+    created_at = models.DateTimeField(default=timezone.now)
+    resolved_at = models.DateTimeField(null=True, blank=True)
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    objects = ProblemReportQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["owner", "question"],
+                condition=models.Q(status="open"),
+                name="problem_report_one_open_per_owner",
+            )
+        ]
+        indexes = [
+            # The question changelist counts open reports per question.
+            models.Index(fields=["question"], condition=models.Q(status="open"), name="problem_report_open_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_reason_display()} on {self.question_id}"
+
+    @classmethod
+    def merge_owner(cls, source, target) -> None:
+        """Move a guest's reports to the account without breaking "one open report per question".
+
+        Where both have an open report on the same question, the account's stays and the
+        guest's comment is appended to it; the guest's duplicate is deleted.
+        """
+        open_reports = cls.objects.open()
+        guest_questions = open_reports.filter(owner=source).values("question_id")
+        kept = {
+            report.question_id: report for report in open_reports.filter(owner=target, question_id__in=guest_questions)
+        }
+        for duplicate in open_reports.filter(owner=source, question_id__in=list(kept)):
+            report = kept[duplicate.question_id]
+            if duplicate.comment and duplicate.comment not in report.comment:
+                report.comment = f"{report.comment}\n\n{duplicate.comment}".strip()[:1000]
+                report.save(update_fields=["comment"])
+            duplicate.delete()
+        cls.objects.filter(owner=source).update(owner=target)

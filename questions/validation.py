@@ -195,7 +195,10 @@ def _check_rows(data: QuestionData, add) -> None:
         )
     if kind == Question.Type.MATCHING:
         matches = [option.match.strip().casefold() for option in data.prompts if option.match.strip()]
-        repeated = sorted({match for match in matches if matches.count(match) > 1})
+        repeated = sorted(
+            {option.match.strip() for option in data.prompts if matches.count(option.match.strip().casefold()) > 1},
+            key=str.casefold,
+        )
         if repeated:
             add(
                 Problem(

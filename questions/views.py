@@ -1,0 +1,85 @@
+from django.contrib import messages
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from accounts.owners import get_or_create_owner_id, owner_id_for
+from quizapp.htmx import HtmxHttpRequest
+
+from .forms import ProblemReportForm
+from .models import Question
+from .reports import DuplicateReport, file_report, is_rate_limited
+
+FRAGMENT = "questions/includes/report_problem.html"
+
+
+def _get_question(uid: str, language: str | None) -> Question:
+    """The question version the candidate saw: their language, else any version of the uid."""
+    versions = {question.language: question for question in Question.objects.filter(uid=uid)}
+    for code in (language, (get_language() or "en")[:2], "en"):
+        if code in versions:
+            return versions[code]
+    if versions:
+        return next(iter(versions.values()))
+    return get_object_or_404(Question, uid=uid, language=language or "en")
+
+
+@require_http_methods(["GET", "POST"])
+def report_problem(request: HtmxHttpRequest, uid: str):
+    """ "Report a problem" on one question, for guests and accounts alike.
+
+    htmx posts get the report block back (done, or the form with its errors); plain
+    posts redirect to ``next`` with a message, or show the form page when invalid.
+    """
+    form = ProblemReportForm(request.POST or None)
+    question = _get_question(uid, request.POST.get("language") or request.GET.get("language"))
+    context = {
+        "question": question,
+        "question_uid": question.uid,
+        "question_language": question.language,
+        "report_form": form,
+        "report_next": request.POST.get("next") or request.GET.get("next", ""),
+    }
+    status = 200
+    if request.method == "POST":
+        if is_rate_limited(request, owner_id_for(request) or 0):
+            context["report_message"] = _("Too many reports from you in the last hour; please try again later.")
+            status = 429
+        elif form.is_valid():
+            owner_id = get_or_create_owner_id(request)
+            try:
+                file_report(
+                    request,
+                    question=question,
+                    owner_id=owner_id,
+                    reason=form.cleaned_data["reason"],
+                    comment=form.cleaned_data["comment"],
+                    now=timezone.now(),
+                )
+            except DuplicateReport:
+                context["report_message"] = _(
+                    "You have already reported a problem with this question; an author will look at it."
+                )
+                context["report_duplicate"] = True
+            else:
+                context["report_done"] = True
+            if not request.htmx:
+                level = messages.INFO if context.get("report_duplicate") else messages.SUCCESS
+                text = context.get("report_message") or _("Thanks — reported. An author will look at it.")
+                messages.add_message(request, level, text)
+                return redirect(_safe_next(request, form.cleaned_data.get("next"), question))
+    template = FRAGMENT if request.htmx else "questions/report_problem.html"
+    response = render(request, template, context, status=status)
+    response["Vary"] = "HX-Request"
+    return response
+
+
+def _safe_next(request: HtmxHttpRequest, next_url: str | None, question: Question) -> str:
+    if next_url and url_has_allowed_host_and_scheme(
+        next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return next_url
+    return f"{request.path}?language={question.language}"
