@@ -5,7 +5,11 @@ keeps a snapshot of the question as the candidate saw it (text, options, key,
 rationales), so editing or retiring a question never changes a finished attempt.
 """
 
+from datetime import datetime, timedelta
+
 from django.db import models
+from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Owner
@@ -52,6 +56,38 @@ class BlueprintDomain(models.Model):
         return f"{self.blueprint}: {self.domain} {self.weight}%"
 
 
+# Answers may arrive this long after the deadline (network latency, the browser's own
+# submit at 0:00) and still count; anything later is refused.
+SAVE_GRACE = timedelta(seconds=5)
+
+
+class AttemptQuerySet(models.QuerySet):
+    def in_progress(self):
+        return self.filter(status=Attempt.Status.IN_PROGRESS)
+
+    def finished(self):
+        return self.exclude(status=Attempt.Status.IN_PROGRESS)
+
+    def for_owner(self, owner_id: int | None):
+        """An owner's attempts; none for a visitor who owns nothing yet (``None``)."""
+        if owner_id is None:
+            return self.none()
+        return self.filter(owner_id=owner_id)
+
+    def exams(self):
+        return self.filter(mode=Mode.EXAM)
+
+    def practice(self):
+        return self.filter(mode=Mode.PRACTICE)
+
+    def overdue(self, now: datetime):
+        """Open mocks whose deadline (plus the grace) has passed: ``finalize_expired``'s work."""
+        return self.in_progress().exams().filter(deadline__lt=now - SAVE_GRACE)
+
+    def with_answered_count(self):
+        return self.annotate(answered_count=models.Count("items__response"))
+
+
 class Attempt(models.Model):
     class Status(models.TextChoices):
         IN_PROGRESS = "in_progress", _("In progress")
@@ -77,6 +113,8 @@ class Attempt(models.Model):
     scaled_score = models.PositiveSmallIntegerField(null=True, blank=True)
     passed = models.BooleanField(null=True, blank=True)
 
+    objects = AttemptQuerySet.as_manager()
+
     class Meta:
         ordering = ["-started_at"]
         constraints = [
@@ -97,21 +135,58 @@ class Attempt(models.Model):
     def __str__(self) -> str:
         return f"{self.get_mode_display()} #{self.pk}"
 
+    def get_absolute_url(self) -> str:
+        """Where "Resume" (or, once finished, the results) lives."""
+        if self.mode == Mode.EXAM:
+            if self.status == self.Status.IN_PROGRESS:
+                return reverse("exams:attempt", args=[self.pk])
+            return reverse("exams:results", args=[self.pk])
+        if self.status == self.Status.IN_PROGRESS:
+            return reverse("practice:session", args=[self.pk])
+        return reverse("practice:summary", args=[self.pk])
+
     @classmethod
     def merge_owner(cls, source: Owner, target: Owner) -> None:
         """Move a guest's attempts to the account.
 
         The account may already have an open mock of a blueprint the guest also has
-        open; two clocks cannot run at once, so the guest's older one is moved as
-        expired (its saved answers stay in the log) and the newer one stays open.
+        open; two clocks cannot run at once, so the older of the two is finalized
+        (scored as expired, its saved answers kept) and the newer one stays open.
         """
-        open_mocks = cls.objects.filter(status=cls.Status.IN_PROGRESS, mode=Mode.EXAM)
+        from .attempts import submit_attempt
+
+        now = timezone.now()
+        open_mocks = cls.objects.in_progress().exams()
         for guest_attempt in open_mocks.filter(owner=source):
-            clash = open_mocks.filter(owner=target, blueprint=guest_attempt.blueprint).first()
+            clash = open_mocks.filter(owner=target, blueprint=guest_attempt.blueprint_id).first()
             if clash is not None:
                 older = min(clash, guest_attempt, key=lambda attempt: attempt.started_at)
-                cls.objects.filter(pk=older.pk).update(status=cls.Status.EXPIRED)
+                submit_attempt(older, now=now, status=cls.Status.EXPIRED)
         cls.objects.filter(owner=source).update(owner=target)
+
+    @property
+    def is_exam(self) -> bool:
+        return self.mode == Mode.EXAM
+
+    @property
+    def is_open(self) -> bool:
+        return self.status == self.Status.IN_PROGRESS
+
+    def is_past_deadline(self, now: datetime) -> bool:
+        """True once the deadline and its grace have passed (never for practice)."""
+        return self.deadline is not None and now > self.deadline + SAVE_GRACE
+
+    def seconds_left(self, now: datetime) -> int | None:
+        """Whole seconds until the deadline (0 once it passed); None without a deadline."""
+        if self.deadline is None:
+            return None
+        return max(0, int((self.deadline - now).total_seconds()))
+
+    @property
+    def time_used(self) -> timedelta | None:
+        if self.submitted_at is None:
+            return None
+        return self.submitted_at - self.started_at
 
 
 class AttemptItem(models.Model):

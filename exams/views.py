@@ -1,17 +1,685 @@
-from django.shortcuts import render
-from django.views.decorators.http import require_GET
+"""Mock exams and practice: thin views over ``exams.attempts`` and the templates.
 
-from quizapp.htmx import HtmxHttpRequest
+Both modes share one answering path: ``answer`` (POST an answer for one item) and the
+answer controls in ``includes/question_form.html``. An htmx save gets a fragment back
+(exam: the save status plus the navigator cell and counter out of band; practice: the
+feedback card); a plain form post gets a redirect, so everything works without JS.
+"""
 
-from .models import Blueprint
+from django.contrib import messages
+from django.http import Http404, HttpResponse, HttpResponseBadRequest
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django_htmx.http import HttpResponseClientRedirect
+
+from accounts.owners import get_or_create_owner_id, owner_id_for
+from questions.models import Domain, Language, Question
+from questions.snapshots import public_view
+from quizapp.htmx import HtmxHttpRequest, render_page
+
+from . import attempts
+from .forms import PracticeStartForm, SaveForm, ToggleForm
+from .grading import AnswerError, domain_results, parse_answer
+from .models import Attempt, AttemptItem, Blueprint, Bookmark, Mode, Response
+from .scopes import scope_choices, scope_counts, scope_key, scope_label
+
+# The pace of the real exam: 90 minutes for 65 questions.
+PACE_SECONDS = 83
+
+
+# --- access helpers -------------------------------------------------------------------
+
+
+def _get_attempt(request: HtmxHttpRequest, pk: int, *, mode: str) -> Attempt:
+    """The requester's attempt ``pk`` of ``mode`` (with its blueprint); 404 for anyone else's."""
+    owner_id = owner_id_for(request)
+    if owner_id is None:
+        raise Http404
+    return get_object_or_404(Attempt.objects.select_related("blueprint"), pk=pk, owner_id=owner_id, mode=mode)
+
+
+def _get_item(request: HtmxHttpRequest, pk: int, position: int) -> AttemptItem:
+    """The requester's item, with its attempt, blueprint and response, in one query."""
+    owner_id = owner_id_for(request)
+    if owner_id is None:
+        raise Http404
+    return get_object_or_404(
+        AttemptItem.objects.select_related("attempt__blueprint", "response"),
+        attempt_id=pk,
+        attempt__owner_id=owner_id,
+        position=position,
+    )
+
+
+def _response(item: AttemptItem):
+    """The item's response row or None (select_related caches a missing one as absent)."""
+    return getattr(item, "response", None)
+
+
+def _cells(items, *, current: int | None = None) -> list[dict]:
+    cells = []
+    for item in items:
+        response = _response(item)
+        cells.append(
+            {
+                "position": item.position,
+                "answered": bool(response and response.answer),
+                "flagged": item.flagged,
+                "current": item.position == current,
+            }
+        )
+    return cells
+
+
+def _ended(request: HtmxHttpRequest, attempt: Attempt, message: str) -> HttpResponse:
+    """Leave a closed attempt for its results (or summary), saying why."""
+    messages.error(request, message)
+    url = attempt.get_absolute_url()
+    if request.htmx:
+        response = HttpResponseClientRedirect(url)
+        response.status_code = 409
+        return response
+    return redirect(url)
+
+
+# --- mock exams -----------------------------------------------------------------------
 
 
 @require_GET
 def exam_list(request: HtmxHttpRequest):
-    blueprints = Blueprint.objects.filter(is_active=True, mode="exam")
-    return render(request, "exams/exam_list.html", {"blueprints": blueprints})
+    now = timezone.now()
+    owner_id = owner_id_for(request)
+    blueprints = list(Blueprint.objects.filter(is_active=True, mode=Mode.EXAM))
+    history = list(Attempt.objects.for_owner(owner_id).exams().select_related("blueprint")[:50])
+    for attempt in history:
+        attempts.finalize_if_overdue(attempt, now=now)
+    open_attempts = {attempt.blueprint_id: attempt for attempt in history if attempt.is_open}
+    rows = [
+        {"blueprint": blueprint, "open": open_attempts.get(blueprint.pk), "seconds_left": None}
+        for blueprint in blueprints
+    ]
+    for row in rows:
+        if row["open"]:
+            row["seconds_left"] = row["open"].seconds_left(now)
+    context = {"rows": rows, "past": [attempt for attempt in history if not attempt.is_open]}
+    return render(request, "exams/exam_list.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+def exam_start(request: HtmxHttpRequest, slug: str):
+    """GET: the confirm step ("this starts the clock"). POST: start, or resume the open one."""
+    blueprint = get_object_or_404(Blueprint, slug=slug, is_active=True, mode=Mode.EXAM)
+    if request.method == "GET":
+        return render(request, "exams/exam_start.html", {"blueprint": blueprint})
+    owner_id = get_or_create_owner_id(request)
+    try:
+        attempt = attempts.start_exam(owner_id, blueprint, now=timezone.now())
+    except attempts.NotEnoughQuestions as error:
+        messages.error(request, str(error))
+        return redirect("exams:list")
+    return redirect("exams:attempt", attempt.pk)
+
+
+@require_GET
+def exam_attempt(request: HtmxHttpRequest, pk: int):
+    """Resume: the first unanswered question (the review screen when all are answered)."""
+    now = timezone.now()
+    attempt = _get_attempt(request, pk, mode=Mode.EXAM)
+    if attempts.finalize_if_overdue(attempt, now=now):
+        return redirect("exams:results", attempt.pk)
+    for position, answer in attempt.items.order_by("position").values_list("position", "response__answer"):
+        if not answer:
+            return redirect("exams:question", attempt.pk, position)
+    return redirect("exams:review", attempt.pk)
+
+
+def _exam_context(attempt: Attempt, items: list[AttemptItem], *, now) -> dict:
+    cells = _cells(items)
+    return {
+        "attempt": attempt,
+        "blueprint": attempt.blueprint,
+        "cells": cells,
+        "total": len(cells),
+        "answered_count": sum(cell["answered"] for cell in cells),
+        "seconds_left": attempt.seconds_left(now),
+        "remaining_ms": max(0, int((attempt.deadline - now).total_seconds() * 1000)),
+    }
+
+
+@require_GET
+def exam_question(request: HtmxHttpRequest, pk: int, position: int):
+    """One question of a running mock: the answer form, flag, navigator and timer.
+
+    Queries: the attempt, the items (without snapshots) with their responses, and the
+    current item's snapshot. Only ``public_view`` of the snapshot reaches the template.
+    """
+    now = timezone.now()
+    attempt = _get_attempt(request, pk, mode=Mode.EXAM)
+    if attempts.finalize_if_overdue(attempt, now=now):
+        return redirect("exams:results", attempt.pk)
+    items = list(attempt.items.defer("snapshot").select_related("response").order_by("position"))
+    item = next((item for item in items if item.position == position), None)
+    if item is None:
+        raise Http404
+    snapshot = AttemptItem.objects.filter(pk=item.pk).values_list("snapshot", flat=True).get()
+    response = _response(item)
+    context = _exam_context(attempt, items, now=now)
+    for cell in context["cells"]:
+        cell["current"] = cell["position"] == position
+    context |= {
+        "item": item,
+        "question": public_view(snapshot),
+        "answer": response.answer if response else None,
+        "next_seq": (response.seq if response else 0) + 1,
+        "spent": response.time_spent_ms if response else 0,
+        "previous_position": position - 1 if position > 1 else None,
+        "next_position": position + 1 if position < len(items) else None,
+        "saved": response is not None,
+    }
+    return render_page(request, "exams/exam_question.html", context, partials=("question-card",))
+
+
+def _next_url(attempt: Attempt, position: int, go: str, total: int) -> str:
+    """Where a plain (no-JS) exam form post goes after saving: "next", "prev", "review"."""
+    if go == "next" and position < total:
+        return reverse("exams:question", args=[attempt.pk, position + 1])
+    if go == "prev" and position > 1:
+        return reverse("exams:question", args=[attempt.pk, position - 1])
+    if go in ("review", "next"):
+        return reverse("exams:review", args=[attempt.pk])
+    return reverse("exams:question", args=[attempt.pk, position])
+
+
+def _apply_move(order: list[int], move: str) -> list[int]:
+    """Apply a no-JS ordering move ("<id>:up" / "<id>:down"); AnswerError if malformed."""
+    pk, _sep, direction = move.partition(":")
+    try:
+        index = order.index(int(pk))
+    except ValueError:
+        raise AnswerError(_("The move names an item that is not part of this question.")) from None
+    if direction not in ("up", "down"):
+        raise AnswerError(_("An item moves up or down."))
+    target = index - 1 if direction == "up" else index + 1
+    if 0 <= target < len(order):
+        order[index], order[target] = order[target], order[index]
+    return order
+
+
+@require_POST
+def answer(request: HtmxHttpRequest, pk: int, position: int):
+    """Save an answer to one item: the one answering path of mock exams and practice.
+
+    Bad input (ids that are not this question's, a malformed seq) is a 400 and writes
+    nothing. A save after the attempt ended is refused (409 + HX-Redirect for htmx). A
+    stale save (older seq) is ignored and answered with the stored state.
+    """
+    now = timezone.now()
+    item = _get_item(request, pk, position)
+    attempt = item.attempt
+    meta = SaveForm(request.POST)
+    if not meta.is_valid():
+        return HttpResponseBadRequest(_("The save is malformed: %(errors)s") % {"errors": meta.errors.as_text()})
+    try:
+        given = parse_answer(item.snapshot, request.POST)
+        if move := request.POST.get("move"):
+            order = given or [row["id"] for row in item.snapshot["options"]]
+            given = _apply_move(list(order), move)
+    except AnswerError as error:
+        return HttpResponseBadRequest(str(error))
+    if not attempt.is_exam:
+        return _practice_answer(request, item, given, meta.cleaned_data, now=now)
+
+    stored = _response(item)
+    if given or stored is not None:
+        try:
+            attempts.record_answer(
+                item,
+                answer=given,
+                seq=meta.cleaned_data["seq"],
+                confidence="",
+                now=now,
+                time_spent_ms=meta.cleaned_data["spent"],
+            )
+        except attempts.AnswerRefused:
+            attempts.finalize_if_overdue(attempt, now=now)
+            return _ended(request, attempt, _("Time is up: answers sent after the deadline are not saved."))
+    if not request.htmx:
+        total = attempt.target_count or attempt.items.count()
+        url = _next_url(attempt, position, request.POST.get("go", ""), total)
+        return redirect(url)
+    answers = list(attempt.items.filter(response__isnull=False).values_list("position", "response__answer"))
+    answered = {number for number, value in answers if value}
+    context = {
+        "attempt": attempt,
+        "item": item,
+        "saved": True,
+        "saved_seq": meta.cleaned_data["seq"],
+        "answered_count": len(answered),
+        "total": attempt.target_count,
+        "oob": True,
+        "cell": {"position": position, "answered": position in answered, "flagged": item.flagged, "current": True},
+    }
+    return render(request, "exams/exam_question.html#save-status", context)
+
+
+@require_POST
+def flag(request: HtmxHttpRequest, pk: int, position: int):
+    """Set (not toggle) the flag of one exam item, so a repeated post changes nothing."""
+    now = timezone.now()
+    item = _get_item(request, pk, position)
+    if not item.attempt.is_exam:
+        raise Http404
+    form = ToggleForm(request.POST)
+    if not form.is_valid():
+        return HttpResponseBadRequest(_("Say whether to flag the question (state 1 or 0)."))
+    try:
+        attempts.set_flag(item, flagged=form.cleaned_data["state"], now=now)
+    except attempts.AnswerRefused:
+        attempts.finalize_if_overdue(item.attempt, now=now)
+        return _ended(request, item.attempt, _("Time is up: the exam has ended."))
+    if not request.htmx:
+        return redirect("exams:question", pk, position)
+    response = _response(item)
+    context = {
+        "attempt": item.attempt,
+        "item": item,
+        "toggle_seq": form.cleaned_data["seq"] or 0,
+        "oob": True,
+        "cell": {
+            "position": position,
+            "answered": bool(response and response.answer),
+            "flagged": item.flagged,
+            "current": True,
+        },
+    }
+    return render(request, "exams/exam_question.html#flag-form", context)
+
+
+@require_GET
+def exam_review(request: HtmxHttpRequest, pk: int):
+    now = timezone.now()
+    attempt = _get_attempt(request, pk, mode=Mode.EXAM)
+    if attempts.finalize_if_overdue(attempt, now=now):
+        return redirect("exams:results", attempt.pk)
+    items = list(attempt.items.defer("snapshot").select_related("response").order_by("position"))
+    context = _exam_context(attempt, items, now=now)
+    context |= {
+        "unanswered": [cell for cell in context["cells"] if not cell["answered"]],
+        "flagged": [cell for cell in context["cells"] if cell["flagged"]],
+        "confirming": request.resolver_match.url_name == "submit",
+    }
+    return render(request, "exams/exam_review.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+def exam_submit(request: HtmxHttpRequest, pk: int):
+    """GET: the confirm step without JS (the review page in confirm mode). POST: submit.
+
+    Submitting twice, from two tabs, or against the deadline finalizes once; every
+    caller lands on the results.
+    """
+    if request.method == "GET":
+        return exam_review(request, pk)
+    now = timezone.now()
+    attempt = _get_attempt(request, pk, mode=Mode.EXAM)
+    attempts.submit_attempt(attempt, now=now)
+    return redirect("exams:results", attempt.pk)
+
+
+def _pacing(items: list[AttemptItem], attempt: Attempt) -> dict:
+    seconds = [round((_response(item).time_spent_ms if _response(item) else 0) / 1000) for item in items]
+    used = attempt.time_used.total_seconds() if attempt.time_used else 0
+    total = len(items) or 1
+    longest = max([*seconds, PACE_SECONDS * 2])
+    return {
+        "seconds_per_question": round(used / total),
+        "budget": PACE_SECONDS,
+        "bars": [
+            {"position": item.position, "seconds": value, "width": round(600 * value / longest), "y": index * 8}
+            for index, (item, value) in enumerate(zip(items, seconds, strict=True))
+        ],
+        "budget_x": round(600 * PACE_SECONDS / longest),
+        "height": total * 8,
+        "over_budget": sum(value > PACE_SECONDS for value in seconds),
+        "measured": any(seconds),
+    }
+
+
+REVIEW_FILTERS = {
+    "all": lambda row: True,
+    "wrong": lambda row: not row["is_correct"],
+    "flagged": lambda row: row["item"].flagged,
+    "unscored": lambda row: not row["item"].scored,
+}
+
+
+@require_GET
+def exam_results(request: HtmxHttpRequest, pk: int):
+    """Score report and the review of every question (``?show=wrong|flagged|unscored``).
+
+    Before submission (and before the deadline) there are no results: back to the exam.
+    """
+    now = timezone.now()
+    attempt = _get_attempt(request, pk, mode=Mode.EXAM)
+    if not attempts.finalize_if_overdue(attempt, now=now):
+        return redirect("exams:attempt", attempt.pk)
+    show = request.GET.get("show", "all")
+    if show not in REVIEW_FILTERS:
+        return HttpResponseBadRequest(_("Unknown filter."))
+    items = list(attempt.items.select_related("response").order_by("position"))
+    rows = []
+    for item in items:
+        response = _response(item)
+        rows.append(
+            {
+                "item": item,
+                "snapshot": item.snapshot,
+                "answer": response.answer if response else [],
+                "is_correct": bool(response and response.is_correct),
+                "answered": bool(response and response.answer),
+            }
+        )
+    domains = domain_results(
+        ((row["snapshot"]["domain"], row["item"].scored, row["is_correct"]) for row in rows),
+        dict(Domain.objects.values_list("number", "name")),
+    )
+    context = {
+        "attempt": attempt,
+        "blueprint": attempt.blueprint,
+        "domains": domains,
+        "pacing": _pacing(items, attempt),
+        "rows": [row for row in rows if REVIEW_FILTERS[show](row)],
+        "show": show,
+        "filters": [(key, label) for key, label in _review_filter_labels()],
+        "total": len(items),
+        "answered_count": sum(row["answered"] for row in rows),
+        "time_limit_seconds": attempt.blueprint.minutes * 60 if attempt.blueprint else None,
+    }
+    return render_page(request, "exams/exam_results.html", context, partials=("review-list",))
+
+
+def _review_filter_labels():
+    return [("all", _("All")), ("wrong", _("Wrong")), ("flagged", _("Flagged")), ("unscored", _("Unscored"))]
+
+
+# --- practice -------------------------------------------------------------------------
 
 
 @require_GET
 def practice_picker(request: HtmxHttpRequest):
-    return render(request, "exams/practice_picker.html", {})
+    """Scopes with their question counts, count and language; the owner's open sessions."""
+    owner_id = owner_id_for(request)
+    language = request.GET.get("language", Language.EN)
+    if language not in Language.values:
+        return HttpResponseBadRequest(_("Unknown language."))
+    counts = scope_counts(owner_id, language=language)
+    selected = request.GET.get("scope", "all")
+    sessions = list(Attempt.objects.for_owner(owner_id).practice().in_progress().with_answered_count()[:10])
+    context = {
+        "form": PracticeStartForm(initial={"scope": selected, "language": language}),
+        "groups": scope_choices(counts),
+        "selected": selected,
+        # Not "language(s)": base.html's language switcher uses those names.
+        "question_language": language,
+        "question_languages": Language.choices,
+        "sessions": [(session, scope_label(session.scope)) for session in sessions],
+        "counts": counts,
+    }
+    return render(request, "exams/practice_picker.html", context)
+
+
+@require_POST
+def practice_start(request: HtmxHttpRequest):
+    form = PracticeStartForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, " ".join(str(error) for errors in form.errors.values() for error in errors))
+        return redirect("practice:picker")
+    owner_id = get_or_create_owner_id(request)
+    data = form.cleaned_data
+    try:
+        session = attempts.start_practice(
+            owner_id, scope=data["scope"], count=data["count"], language=data["language"], now=timezone.now()
+        )
+    except (attempts.NotEnoughQuestions, ValueError) as error:
+        messages.error(request, str(error) or _("No published questions match this choice yet."))
+        return redirect(f"{reverse('practice:picker')}?scope={scope_key(data['scope'])}")
+    if data["count"] and session.target_count < data["count"]:
+        messages.info(
+            request,
+            _("Only %(n)s questions match this choice, so this session has %(n)s.") % {"n": session.target_count},
+        )
+    return redirect("practice:question", session.pk, 1)
+
+
+@require_GET
+def practice_session(request: HtmxHttpRequest, pk: int):
+    """Resume: the first unanswered question, or the summary when none is left."""
+    session = _get_attempt(request, pk, mode=Mode.PRACTICE)
+    position = (
+        session.items.filter(response__isnull=True).order_by("position").values_list("position", flat=True).first()
+    )
+    if position is None or not session.is_open:
+        if session.is_open and session.target_count is None:
+            last = session.items.order_by("-position").values_list("position", flat=True).first() or 0
+            return redirect("practice:question", session.pk, last + 1)
+        return redirect("practice:summary", session.pk)
+    return redirect("practice:question", session.pk, position)
+
+
+def _practice_context(session: Attempt, item: AttemptItem, *, answered_count: int, bookmarked: bool) -> dict:
+    response = _response(item)
+    total = session.target_count
+    is_last = total is not None and item.position >= total
+    return {
+        "session": session,
+        "attempt": session,
+        "item": item,
+        "response": response,
+        "answered_count": answered_count,
+        "total": total,
+        "is_last": is_last,
+        "scope_label": scope_label(session.scope),
+        "bookmarked": bookmarked,
+        "uid": item.snapshot["uid"],
+        "confidence_choices": [("sure", _("Sure"), "8"), ("unsure", _("Unsure"), "9"), ("guess", _("Guess"), "0")],
+    }
+
+
+@require_GET
+def practice_question(request: HtmxHttpRequest, pk: int, position: int):
+    """A practice question: the answer form, or (once answered) its feedback.
+
+    Endless sessions draw their next batch when the candidate reaches its end.
+    """
+    now = timezone.now()
+    session = _get_attempt(request, pk, mode=Mode.PRACTICE)
+    item = AttemptItem.objects.select_related("response").filter(attempt=session, position=position).first()
+    if item is None and session.is_open and session.target_count is None:
+        if attempts.extend_practice(session, now=now):
+            item = AttemptItem.objects.select_related("response").filter(attempt=session, position=position).first()
+        else:
+            messages.info(request, _("You have answered every question in this scope."))
+            return redirect("practice:summary", session.pk)
+    if item is None:
+        raise Http404
+    item.attempt = session
+    answered_count = session.items.filter(response__isnull=False).count()
+    bookmarked = Bookmark.objects.filter(owner_id=session.owner_id, question_uid=item.snapshot["uid"]).exists()
+    context = _practice_context(session, item, answered_count=answered_count, bookmarked=bookmarked)
+    response = _response(item)
+    order = request.GET.get("order")
+    proposed = None
+    if order and response is None:
+        try:
+            proposed = parse_answer(item.snapshot, {"order": order.split(",")})
+        except AnswerError:
+            proposed = None
+    context |= {
+        "question": public_view(item.snapshot),
+        "snapshot": item.snapshot if response else None,
+        "answer": response.answer if response else proposed,
+        "is_correct": response.is_correct if response else None,
+        "confidence_label": response.get_confidence_display() if response else "",
+        "next_seq": (response.seq if response else 0) + 1,
+        "spent": 0,
+    }
+    return render_page(request, "exams/practice_question.html", context, partials=("question-card",))
+
+
+def _practice_answer(request: HtmxHttpRequest, item: AttemptItem, given, meta: dict, *, now) -> HttpResponse:
+    """The practice half of ``answer``: the first answer is final and brings the verdict."""
+    session = item.attempt
+    if request.POST.get("move"):
+        # No-JS ordering: a move only rearranges the proposal; "Check answer" submits it.
+        order = ",".join(str(pk) for pk in given)
+        return redirect(f"{reverse('practice:question', args=[session.pk, item.position])}?order={order}")
+    if not given:
+        context = _practice_context(session, item, answered_count=0, bookmarked=False)
+        context |= {
+            "question": public_view(item.snapshot),
+            "snapshot": None,
+            "answer": None,
+            "next_seq": meta["seq"] + 1,
+            "spent": meta["spent"],
+            "error": _("Choose an answer first."),
+        }
+        if request.htmx:
+            return render(request, "exams/practice_question.html#question-card", context)
+        messages.error(request, context["error"])
+        return redirect("practice:question", session.pk, item.position)
+    try:
+        result = attempts.record_answer(
+            item,
+            answer=given,
+            seq=meta["seq"],
+            confidence=meta["confidence"],
+            now=now,
+            time_spent_ms=meta["spent"],
+        )
+    except attempts.AnswerRefused:
+        return _ended(request, session, _("This practice session has ended; the answer was not saved."))
+    if not request.htmx:
+        return redirect("practice:question", session.pk, item.position)
+    answered_count = session.items.filter(response__isnull=False).count()
+    context = _practice_context(session, item, answered_count=answered_count, bookmarked=False)
+    context |= {
+        "question": public_view(item.snapshot),
+        "snapshot": item.snapshot,
+        "answer": result.answer,
+        "is_correct": result.is_correct,
+        "confidence_label": dict(Response.Confidence.choices).get(result.confidence, ""),
+        "saved_seq": meta["seq"],
+        "oob": True,
+    }
+    return render(request, "exams/practice_question.html#question-card", context)
+
+
+@require_POST
+def practice_finish(request: HtmxHttpRequest, pk: int):
+    session = _get_attempt(request, pk, mode=Mode.PRACTICE)
+    attempts.submit_attempt(session, now=timezone.now())
+    return redirect("practice:summary", session.pk)
+
+
+@require_GET
+def practice_summary(request: HtmxHttpRequest, pk: int):
+    """Score and per-topic results; a counted session that is fully answered is finished here."""
+    now = timezone.now()
+    session = _get_attempt(request, pk, mode=Mode.PRACTICE)
+    items = list(session.items.select_related("response").order_by("position"))
+    answered = [item for item in items if _response(item)]
+    if session.is_open and session.target_count is not None and len(answered) == len(items):
+        attempts.submit_attempt(session, now=now)
+    correct = sum(_response(item).is_correct for item in answered)
+    domains = domain_results(
+        ((item.snapshot["domain"], True, _response(item).is_correct) for item in answered),
+        dict(Domain.objects.values_list("number", "name")),
+    )
+    tasks: dict[str, list[int]] = {}
+    for item in answered:
+        tally = tasks.setdefault(item.snapshot["task"], [0, 0])
+        tally[0] += _response(item).is_correct
+        tally[1] += 1
+    context = {
+        "session": session,
+        "scope_label": scope_label(session.scope),
+        "items": items,
+        "answered": len(answered),
+        "correct": correct,
+        "percent": round(100 * correct / len(answered)) if answered else None,
+        "domains": [domain for domain in domains if domain.total],
+        "tasks": [
+            {"code": code, "correct": tally[0], "total": tally[1], "percent": round(100 * tally[0] / tally[1])}
+            for code, tally in sorted(tasks.items())
+        ],
+        "mistakes": len(answered) - correct,
+        "rows": [(item, _response(item)) for item in items],
+    }
+    return render(request, "exams/practice_summary.html", context)
+
+
+@require_POST
+def practice_mistakes(request: HtmxHttpRequest, pk: int):
+    """ "Practise mistakes again": a new session of this session's wrong answers."""
+    session = _get_attempt(request, pk, mode=Mode.PRACTICE)
+    wrong = list(
+        session.items.filter(response__is_correct=False).order_by("position").values_list("question_id", flat=True)
+    )
+    if not wrong:
+        messages.info(request, _("No mistakes to practise in this session."))
+        return redirect("practice:summary", session.pk)
+    try:
+        retry = attempts.start_practice(
+            session.owner_id,
+            scope={"kind": "mistakes"},
+            count=len(wrong),
+            language=session.language,
+            question_ids=wrong,
+            now=timezone.now(),
+        )
+    except attempts.NotEnoughQuestions as error:
+        messages.error(request, str(error))
+        return redirect("practice:summary", session.pk)
+    return redirect("practice:question", retry.pk, 1)
+
+
+# --- bookmarks ------------------------------------------------------------------------
+
+
+@require_GET
+def bookmark_list(request: HtmxHttpRequest):
+    owner_id = owner_id_for(request)
+    uids = list(Bookmark.objects.filter(owner_id=owner_id).values_list("question_uid", flat=True)) if owner_id else []
+    questions = {
+        question.uid: question
+        for question in Question.objects.filter(uid__in=uids, language=Language.EN).select_related("task")
+    }
+    rows = [{"uid": uid, "question": questions.get(uid)} for uid in uids]
+    return render(request, "exams/bookmark_list.html", {"rows": rows})
+
+
+@require_POST
+def bookmark(request: HtmxHttpRequest, uid: str):
+    """Set (not toggle) the bookmark on question ``uid``: repeated posts change nothing."""
+    form = ToggleForm(request.POST)
+    if not form.is_valid():
+        return HttpResponseBadRequest(_("Say whether to bookmark the question (state 1 or 0)."))
+    if not Question.objects.filter(uid=uid).exists():
+        raise Http404
+    owner_id = get_or_create_owner_id(request)
+    wanted = form.cleaned_data["state"]
+    if wanted:
+        Bookmark.objects.get_or_create(owner_id=owner_id, question_uid=uid)
+    else:
+        Bookmark.objects.filter(owner_id=owner_id, question_uid=uid).delete()
+    if request.htmx:
+        context = {"uid": uid, "bookmarked": wanted, "toggle_seq": form.cleaned_data["seq"] or 0}
+        return render(request, "exams/practice_question.html#bookmark-form", context)
+    back = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
+        back = reverse("practice:bookmarks")
+    return redirect(back)

@@ -142,3 +142,37 @@ def _snapshot(question):
     from questions.snapshots import take_snapshot
 
     return take_snapshot(question)
+
+
+class BlueprintFactory(factory.django.DjangoModelFactory):
+    """A custom mock: 10 questions (2 unscored), 15 minutes, the exam guide's domain weights."""
+
+    class Meta:
+        model = "exams.Blueprint"
+
+    name = factory.Sequence(lambda n: f"Custom mock {n}")
+    slug = factory.Sequence(lambda n: f"custom-mock-{n}")
+    mode = "exam"
+    question_count = 10
+    unscored_count = 2
+    minutes = 15
+
+
+class BookmarkFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "exams.Bookmark"
+
+    owner = factory.SubFactory(GuestOwnerFactory)
+    question_uid = factory.Sequence(lambda n: f"q-bookmarked-{n}")
+
+
+class ProblemReportFactory(factory.django.DjangoModelFactory):
+    """An open "wrong answer" report by a guest."""
+
+    class Meta:
+        model = "questions.ProblemReport"
+
+    question = factory.SubFactory(QuestionFactory)
+    owner = factory.SubFactory(GuestOwnerFactory)
+    reason = "wrong_answer"
+    comment = ""

@@ -1,0 +1,592 @@
+// Optimistic answering for mock exams and practice (DESIGN.md §5 "Optimistic UI").
+//
+// htmx does the requests: every answer form and toggle form has hx-post, hx-sync="this:queue
+// last" (one request at a time per form, only the newest queued) and a 10 s timeout. This
+// module adds what htmx does not:
+//   - paint at once: the choice, a pending mark, the navigator cell and the counters;
+//   - a per-item sequence number on every save: the server ignores older ones, and a
+//     response older than the newest save is never swapped in;
+//   - roll back to the last state the server confirmed when a save fails or times out,
+//     with "Not saved — retry" and a retry that re-sends what was chosen;
+//   - the keyboard shortcuts of DESIGN.md §5 / UI.md (never while typing in a field);
+//   - ordering by move buttons (and Alt+↑/↓), exam navigation that waits for a pending save.
+// Without this file every form still posts and redirects.
+"use strict";
+
+(() => {
+  const states = new Map(); // form id → state (forms are swapped; their ids stay)
+  const pageStart = performance.now();
+  const IGNORED_FIELDS = new Set(["csrfmiddlewaretoken", "seq", "spent", "go", "move", "next"]);
+
+  // ---- helpers -------------------------------------------------------------------------
+
+  const $ = (selector, root = document) => root.querySelector(selector);
+  const $$ = (selector, root = document) => Array.from(root.querySelectorAll(selector));
+
+  function announce(text) {
+    const region = $("[data-announcer]") || $("[data-timer-announcer]");
+    if (!region) return;
+    region.textContent = "";
+    // A fresh text node after a tick makes screen readers announce repeats too.
+    window.setTimeout(() => {
+      region.textContent = text;
+    }, 30);
+  }
+
+  function answerValues(form, submitter) {
+    const pairs = [];
+    for (const [name, value] of new FormData(form)) {
+      if (!IGNORED_FIELDS.has(name)) pairs.push([name, String(value)]);
+    }
+    if (submitter && submitter.name && !IGNORED_FIELDS.has(submitter.name)) {
+      pairs.push([submitter.name, submitter.value]);
+    }
+    return pairs;
+  }
+
+  function valuesFromFormData(formData) {
+    const pairs = [];
+    for (const [name, value] of formData.entries()) {
+      if (!IGNORED_FIELDS.has(name)) pairs.push([name, String(value)]);
+    }
+    return pairs;
+  }
+
+  function isAnswered(pairs) {
+    return pairs.some(([name, value]) => (name === "choice" || name === "order" || name.startsWith("match-")) && value);
+  }
+
+  // Put ``pairs`` back into the form's controls (a rollback or a retry).
+  function applyValues(form, pairs) {
+    const has = (name, value) => pairs.some(([n, v]) => n === name && v === value);
+    for (const input of $$("input[type=radio], input[type=checkbox]", form)) {
+      input.checked = has(input.name, input.value);
+    }
+    for (const select of $$("select", form)) {
+      const pair = pairs.find(([name]) => name === select.name);
+      select.value = pair ? pair[1] : "";
+    }
+    const list = $("[data-ordering]", form);
+    const order = pairs.filter(([name]) => name === "order").map(([, value]) => value);
+    if (list && order.length) {
+      for (const id of order) {
+        const item = $(`[data-id="${CSS.escape(id)}"]`, list);
+        if (item) list.appendChild(item);
+      }
+      refreshMoveButtons(list);
+    }
+  }
+
+  function stateFor(form) {
+    if (!form.id) return null;
+    let state = states.get(form.id);
+    if (!state) {
+      const seqInput = $("[data-seq]", form) || form.querySelector("input[name=seq]");
+      const base = seqInput ? Number(seqInput.value) || 0 : 0;
+      state = {
+        // Answer forms render the seq the next save should use; toggles echo the last one.
+        seq: form.matches("[data-answer-form]") ? base - 1 : base,
+        latest: 0,
+        settled: 0,
+        sent: new Map(),
+        confirmed: form.matches("[data-answer-form]") ? answerValues(form) : pressed(form),
+        failed: null,
+        waiters: [],
+        leaveAnyway: false,
+      };
+      states.set(form.id, state);
+    }
+    return state;
+  }
+
+  function settle(state, seq) {
+    state.settled = Math.max(state.settled, seq);
+    if (state.settled >= state.latest) {
+      const waiters = state.waiters.splice(0);
+      for (const resolve of waiters) resolve();
+    }
+  }
+
+  function whenSettled(state) {
+    if (!state || state.settled >= state.latest) return Promise.resolve();
+    // htmx's own 10 s timeout settles every request; the extra wait only guards against
+    // a request that was never sent.
+    return new Promise((resolve) => {
+      state.waiters.push(resolve);
+      window.setTimeout(resolve, 12000);
+    });
+  }
+
+  // ---- answer forms: exam (autosave) and practice (check / one click) --------------------
+
+  function answerForm() {
+    return $("form[data-answer-form]");
+  }
+
+  function navCell(form) {
+    return document.getElementById(`nav-${form.dataset.item}`);
+  }
+
+  function recount() {
+    const counter = $("[data-answered-count]");
+    if (counter && $(".nav-grid")) {
+      counter.textContent = String($$(".nav-grid .nav-cell.is-answered").length);
+    }
+  }
+
+  function paintPending(form, pairs, submitter) {
+    form.classList.add("is-pending");
+    form.setAttribute("aria-busy", "true");
+    hideError(form);
+    const status = $("[data-save-status]", form);
+    if (status) status.textContent = form.dataset.savingText || "Saving…";
+    const chosen = new Set(pairs.filter(([n]) => n === "choice").map(([, v]) => v));
+    for (const choice of $$(".choice", form)) {
+      const input = choice.matches("button") ? choice : $("input", choice);
+      const on = chosen.has(input.value);
+      choice.classList.toggle("is-selected", on);
+      choice.classList.toggle("is-pending", on);
+    }
+    if (submitter && submitter.matches(".choice-button")) submitter.classList.add("is-selected", "is-pending");
+    const cell = navCell(form);
+    if (cell) {
+      cell.classList.toggle("is-answered", isAnswered(pairs));
+      cell.classList.add("is-pending");
+      cell.classList.remove("is-failed");
+      recount();
+    }
+    if (form.dataset.answerForm === "practice") {
+      const counter = $("[data-answered-count]");
+      if (counter && !form.dataset.countedOptimistically) {
+        form.dataset.countedOptimistically = counter.textContent;
+        counter.textContent = String(Number(counter.textContent) + 1);
+        const bar = $("[data-progress-bar]");
+        if (bar) bar.value = Number(counter.textContent);
+      }
+    }
+  }
+
+  function clearPending(form) {
+    form.classList.remove("is-pending");
+    form.removeAttribute("aria-busy");
+    for (const element of $$(".is-pending", form)) element.classList.remove("is-pending");
+    const cell = navCell(form);
+    if (cell) cell.classList.remove("is-pending");
+  }
+
+  function hideError(form) {
+    const error = $("[data-save-error]", form);
+    if (error) error.hidden = true;
+  }
+
+  function rollback(form, state, message) {
+    clearPending(form);
+    const status = $("[data-save-status]", form);
+    if (status) status.textContent = "";
+    if (form.dataset.answerForm === "exam") {
+      applyValues(form, state.confirmed);
+      const cell = navCell(form);
+      if (cell) {
+        cell.classList.toggle("is-answered", isAnswered(state.confirmed));
+        cell.classList.add("is-failed");
+        recount();
+      }
+    } else {
+      for (const choice of $$(".choice-button", form)) choice.classList.remove("is-selected");
+      const counter = $("[data-answered-count]");
+      if (counter && form.dataset.countedOptimistically !== undefined) {
+        counter.textContent = form.dataset.countedOptimistically;
+        const bar = $("[data-progress-bar]");
+        if (bar) bar.value = Number(counter.textContent);
+      }
+      delete form.dataset.countedOptimistically;
+    }
+    const error = $("[data-save-error]", form);
+    if (error) {
+      const text = $("[data-save-error-text]", error);
+      if (text) {
+        text.dataset.defaultText ??= text.textContent;
+        text.textContent = message || text.dataset.defaultText;
+      }
+      error.hidden = false;
+      announce(error.textContent.trim());
+    }
+  }
+
+  function onAnswerSubmit(form, event) {
+    const state = stateFor(form);
+    if (form.dataset.answerForm === "practice" && state.latest > state.settled) {
+      // The first answer is final: a second click while it travels changes nothing.
+      event.preventDefault();
+      event.stopImmediatePropagation();
+      return;
+    }
+    state.seq = Math.max(state.seq, Number($("[data-seq]", form)?.value || 0) - 1) + 1;
+    state.latest = state.seq;
+    state.leaveAnyway = false;
+    const seqInput = $("[data-seq]", form);
+    if (seqInput) seqInput.value = String(state.seq);
+    const spent = $("[data-spent]", form);
+    if (spent) {
+      spent.dataset.base ??= spent.value;
+      spent.value = String(Math.round(Number(spent.dataset.base) + performance.now() - pageStart));
+    }
+    const pairs = answerValues(form, event.submitter);
+    state.intended = { pairs, submitter: event.submitter?.name === "choice" ? event.submitter.value : null };
+    paintPending(form, pairs, event.submitter);
+  }
+
+  function retry(form) {
+    const state = stateFor(form);
+    const intended = state.failed;
+    if (!intended) return;
+    applyValues(form, intended.pairs);
+    let submitter = null;
+    if (intended.submitter) submitter = $(`button[name=choice][value="${CSS.escape(intended.submitter)}"]`, form);
+    submitter ||= $("[data-check]", form);
+    form.requestSubmit(submitter || undefined);
+  }
+
+  // ---- toggle forms: "Flag for review", "Bookmark" --------------------------------------
+
+  function pressed(form) {
+    return $("button[aria-pressed]", form)?.getAttribute("aria-pressed") === "true";
+  }
+
+  function paintToggle(form, on) {
+    const button = $("button[aria-pressed]", form);
+    button.setAttribute("aria-pressed", on ? "true" : "false");
+    form.querySelector("input[name=state]").value = on ? "0" : "1";
+    if (form.dataset.optimisticToggle === "flagged") {
+      const cell = document.getElementById(`nav-${answerForm()?.dataset.item}`);
+      if (cell) cell.classList.toggle("is-flagged", on);
+    }
+  }
+
+  function onToggleSubmit(form, event) {
+    const state = stateFor(form);
+    const want = !pressed(form);
+    state.seq = Math.max(state.seq, Number(form.querySelector("input[name=seq]").value || 0)) + 1;
+    state.latest = state.seq;
+    form.querySelector("input[name=seq]").value = String(state.seq);
+    // htmx reads the form after this listener: the hidden state says what we want now.
+    form.querySelector("input[name=state]").value = want ? "1" : "0";
+    $("button[aria-pressed]", form).setAttribute("aria-pressed", want ? "true" : "false");
+    form.classList.add("is-pending");
+    const status = $("[data-toggle-status]", form);
+    if (status) status.textContent = "";
+    if (form.dataset.optimisticToggle === "flagged") {
+      const cell = document.getElementById(`nav-${answerForm()?.dataset.item}`);
+      if (cell) cell.classList.toggle("is-flagged", want);
+    }
+    state.intended = want;
+  }
+
+  function rollbackToggle(form, state) {
+    form.classList.remove("is-pending");
+    paintToggle(form, state.confirmed);
+    state.failed = { want: state.intended };
+    const status = $("[data-toggle-status]", form);
+    if (status) {
+      status.replaceChildren();
+      const text = document.createElement("span");
+      text.textContent = `${form.dataset.failedText || "Not saved — retry"} `;
+      const again = document.createElement("button");
+      again.type = "button";
+      again.className = "button-small";
+      again.dataset.toggleRetry = "";
+      again.textContent = form.dataset.retryText || "Retry";
+      status.append(text, again);
+    }
+  }
+
+  // ---- htmx lifecycle ---------------------------------------------------------------------
+
+  document.addEventListener(
+    "submit",
+    (event) => {
+      const form = event.target;
+      if (!(form instanceof HTMLFormElement)) return;
+      if (form.matches("[data-answer-form]")) onAnswerSubmit(form, event);
+      else if (form.matches("[data-optimistic-toggle]")) onToggleSubmit(form, event);
+    },
+    true,
+  );
+
+  document.addEventListener("htmx:configRequest", (event) => {
+    const form = event.detail.elt;
+    if (!(form instanceof HTMLFormElement) || !form.matches("[data-answer-form]")) return;
+    // "move" and "go" are for plain posts: an autosave already carries the new order.
+    delete event.detail.parameters.move;
+    delete event.detail.parameters.go;
+  });
+
+  document.addEventListener("htmx:beforeRequest", (event) => {
+    const form = event.detail.elt;
+    if (!(form instanceof HTMLFormElement)) return;
+    const state = states.get(form.id);
+    if (!state) return;
+    const formData = event.detail.requestConfig.formData;
+    const seq = Number(formData.get("seq"));
+    event.detail.xhr.quizSeq = seq;
+    event.detail.xhr.quizForm = form.id;
+    if (form.matches("[data-answer-form]")) {
+      state.sent.set(seq, { pairs: valuesFromFormData(formData), submitter: state.intended?.submitter ?? null });
+    } else {
+      state.sent.set(seq, formData.get("state") === "1");
+    }
+  });
+
+  document.addEventListener("htmx:beforeSwap", (event) => {
+    const xhr = event.detail.xhr;
+    const state = xhr.quizForm && states.get(xhr.quizForm);
+    if (!state || event.detail.isError) return;
+    if (xhr.quizSeq < state.latest) {
+      // A newer save is on its way: keep the screen as the candidate left it.
+      event.detail.shouldSwap = false;
+    }
+  });
+
+  document.addEventListener("htmx:afterRequest", (event) => {
+    const xhr = event.detail.xhr;
+    const id = xhr?.quizForm;
+    const state = id && states.get(id);
+    if (!state) return;
+    const seq = xhr.quizSeq;
+    const sent = state.sent.get(seq);
+    state.sent.delete(seq);
+    const form = document.getElementById(id);
+    const ok = event.detail.successful === true;
+    if (ok) {
+      if (sent !== undefined) state.confirmed = form?.matches("[data-optimistic-toggle]") ? sent : sent.pairs;
+      if (seq >= state.latest) {
+        state.failed = null;
+        if (form?.matches("[data-answer-form]")) {
+          clearPending(form);
+          delete form.dataset.countedOptimistically;
+        } else if (form) {
+          form.classList.remove("is-pending");
+        }
+      }
+    } else if (seq >= state.latest && form) {
+      if (form.matches("[data-answer-form]")) {
+        state.failed = sent || state.intended;
+        const detail = xhr.status >= 400 && xhr.status < 500 && xhr.responseText.length < 300 ? xhr.responseText : "";
+        rollback(form, state, detail ? `${form.dataset.failedText || "Not saved"}: ${detail}` : null);
+      } else {
+        rollbackToggle(form, state);
+      }
+    }
+    settle(state, seq);
+  });
+
+  document.addEventListener("htmx:afterSwap", (event) => {
+    // Practice feedback replaced the question card (outerHTML, so the event's target is
+    // the old element): move focus to the verdict and announce it.
+    if (event.detail.xhr?.quizForm !== "answer-form") return;
+    const verdict = $("#question-card [data-announce]");
+    if (verdict) {
+      verdict.focus();
+      announce(verdict.dataset.announce);
+    }
+  });
+
+  // ---- clicks: retry, ordering moves, navigation, dialogs --------------------------------
+
+  function refreshMoveButtons(list) {
+    const items = $$(".ordering-item", list);
+    items.forEach((item, index) => {
+      const up = $("[data-move=up]", item);
+      const down = $("[data-move=down]", item);
+      up?.setAttribute("aria-disabled", index === 0 ? "true" : "false");
+      down?.setAttribute("aria-disabled", index === items.length - 1 ? "true" : "false");
+    });
+  }
+
+  function moveItem(item, direction) {
+    const list = item.parentElement;
+    if (direction === "up" && item.previousElementSibling) list.insertBefore(item, item.previousElementSibling);
+    else if (direction === "down" && item.nextElementSibling) list.insertBefore(item.nextElementSibling, item);
+    else return false;
+    refreshMoveButtons(list);
+    const position = $$(".ordering-item", list).indexOf(item) + 1;
+    announce(`${list.dataset.movedText || "Moved to position"} ${position}`);
+    return true;
+  }
+
+  function afterMove(form, item) {
+    item.classList.add("is-pending");
+    if (form.dataset.answerForm === "exam") form.requestSubmit();
+  }
+
+  document.addEventListener(
+    "click",
+    (event) => {
+      const target = event.target instanceof Element ? event.target : null;
+      if (!target) return;
+
+      const move = target.closest("[data-move]");
+      if (move && move.form?.matches("[data-answer-form]")) {
+        // Handled here, before htmx sees the click: a move is not a submit.
+        event.preventDefault();
+        event.stopPropagation();
+        const item = move.closest(".ordering-item");
+        if (move.getAttribute("aria-disabled") !== "true" && moveItem(item, move.dataset.move)) {
+          move.focus();
+          afterMove(move.form, item);
+        }
+        return;
+      }
+
+      const retryButton = target.closest("[data-retry]");
+      if (retryButton) {
+        event.preventDefault();
+        retry(retryButton.closest("form"));
+        return;
+      }
+
+      const toggleRetry = target.closest("[data-toggle-retry]");
+      if (toggleRetry) {
+        event.preventDefault();
+        const form = toggleRetry.closest("form");
+        const state = stateFor(form);
+        paintToggle(form, !state.failed.want);
+        form.requestSubmit();
+        return;
+      }
+
+      const nav = target.closest("[data-nav]");
+      if (nav) {
+        // The answer is autosaved: navigation is a plain page load, once the save is in.
+        event.preventDefault();
+        event.stopPropagation();
+        const form = nav.form;
+        const state = form && states.get(form.id);
+        if (!state || state.leaveAnyway) {
+          window.location.assign(nav.dataset.nav);
+          return;
+        }
+        nav.setAttribute("aria-busy", "true");
+        whenSettled(state).then(() => {
+          nav.removeAttribute("aria-busy");
+          if (state.failed) {
+            // Stay, say so; a second press leaves anyway.
+            state.leaveAnyway = true;
+            $("[data-retry]", form)?.focus();
+          } else {
+            window.location.assign(nav.dataset.nav);
+          }
+        });
+        return;
+      }
+
+      const opener = target.closest("[data-open-dialog]");
+      if (opener) {
+        const dialog = document.getElementById(opener.dataset.openDialog);
+        if (dialog && typeof dialog.showModal === "function") {
+          event.preventDefault();
+          dialog.showModal();
+        }
+      }
+    },
+    true,
+  );
+
+  // Exam forms save on every change; practice waits for "Check answer" (or the click).
+  document.addEventListener("change", (event) => {
+    const form = event.target.closest?.("form[data-answer-form=exam]");
+    if (!form || event.target.name === "confidence") return;
+    event.target.closest("[data-option-index]")?.classList.add("is-pending");
+    form.requestSubmit();
+  });
+
+  // ---- keyboard ---------------------------------------------------------------------------
+
+  function isTyping(element) {
+    if (!(element instanceof Element)) return false;
+    if (element.isContentEditable || element.matches("textarea, select")) return true;
+    return element.matches("input") && !element.matches("[type=radio], [type=checkbox], [type=button], [type=submit]");
+  }
+
+  function chooseOption(form, index) {
+    const option = $(`[data-option-index="${index}"]`, form);
+    if (!option) return false;
+    if (option.matches("button")) {
+      option.click();
+    } else if (option.matches("label")) {
+      const input = $("input", option);
+      input.focus();
+      input.click();
+    } else if (option.matches(".ordering-item")) {
+      $("[data-move]:not([aria-disabled=true])", option)?.focus();
+    } else {
+      $("select", option)?.focus();
+    }
+    return true;
+  }
+
+  document.addEventListener("keydown", (event) => {
+    const target = event.target;
+    if (event.altKey && (event.key === "ArrowUp" || event.key === "ArrowDown")) {
+      const item = target instanceof Element ? target.closest(".ordering-item") : null;
+      const form = item?.closest("form[data-answer-form]");
+      if (item && form) {
+        event.preventDefault();
+        if (moveItem(item, event.key === "ArrowUp" ? "up" : "down")) {
+          target.focus();
+          afterMove(form, item);
+        }
+      }
+      return;
+    }
+    if (event.defaultPrevented || event.ctrlKey || event.metaKey || event.altKey || isTyping(target)) return;
+    if ($("dialog[open]") && event.key !== "?") return;
+    const key = event.key.length === 1 ? event.key.toLowerCase() : event.key;
+
+    if (key === "?") {
+      const dialog = $("#shortcuts-dialog");
+      if (dialog?.open) dialog.close();
+      else dialog?.showModal();
+      event.preventDefault();
+      return;
+    }
+    const form = answerForm();
+    if (form) {
+      // The mock exam keeps F for "Flag for review" (choose the sixth option with 6).
+      const reserved = form.dataset.answerForm === "exam" ? "f" : "";
+      let index = 0;
+      if (/^[1-7]$/.test(key)) index = Number(key);
+      else if (/^[a-g]$/.test(key) && key !== reserved) index = key.charCodeAt(0) - 96;
+      if (index && chooseOption(form, index)) {
+        event.preventDefault();
+        return;
+      }
+    }
+    if (key === "Enter") {
+      // Buttons, links and summaries keep their own Enter.
+      if (target instanceof Element && target.closest("button, a, summary")) return;
+      const enter = $("[data-key-enter]");
+      if (enter) {
+        event.preventDefault();
+        enter.click();
+      }
+      return;
+    }
+    const shortcut = key.length === 1 ? $(`[data-shortcut="${CSS.escape(key)}"]`) : null;
+    if (shortcut) {
+      event.preventDefault();
+      shortcut.click();
+    }
+  });
+
+  // ---- public: exam.js waits for pending saves before the deadline submit ----------------
+
+  window.quizapp = Object.assign(window.quizapp || {}, {
+    whenSaved() {
+      return Promise.all(Array.from(states.values(), (state) => whenSettled(state)));
+    },
+  });
+
+  // Initialise states for the forms on the page (their confirmed state is what rendered).
+  for (const form of $$("form[data-answer-form], form[data-optimistic-toggle]")) stateFor(form);
+})();

@@ -1,0 +1,58 @@
+import itertools
+
+import pytest
+from django.test import Client
+
+from tests.factories import (
+    GuestOwnerFactory,
+    make_matching_question,
+    make_multiple_question,
+    make_ordering_question,
+    make_single_question,
+)
+
+MAKERS = {
+    "single": make_single_question,
+    "multiple": make_multiple_question,
+    "ordering": make_ordering_question,
+    "matching": make_matching_question,
+}
+# One task statement per domain is enough to place a question in its domain.
+DOMAIN_TASK = {1: "1.1", 2: "2.1", 3: "3.1", 4: "4.1", 5: "5.1"}
+
+
+def make_bank(per_domain, *, types=("single",), status="published", guide=None, **kwargs):
+    """Questions in each domain ({domain: count}), cycling through ``types``."""
+    from tests.factories import _task
+
+    kinds = itertools.cycle(types)
+    made = []
+    for domain, count in per_domain.items():
+        for _ in range(count):
+            question = MAKERS[next(kinds)](task=_task(DOMAIN_TASK[domain]), status=status, **kwargs)
+            if guide is not None:
+                question.guides.add(guide)
+            made.append(question)
+    return made
+
+
+@pytest.fixture
+def guest(client):
+    """A guest owner whose id is in the test client's session."""
+    owner = GuestOwnerFactory()
+    session = client.session
+    session["owner"] = [owner.pk, None]
+    session.save()
+    return owner
+
+
+@pytest.fixture
+def other_client():
+    """A second browser with its own guest owner."""
+    other = Client()
+    owner = GuestOwnerFactory()
+    session = other.session
+    session["owner"] = [owner.pk, None]
+    session.save()
+    other.owner = owner
+    return other
