@@ -20,8 +20,17 @@ COPY requirements.txt ./
 RUN python3 -m venv /opt/venv && pip install -r requirements.txt
 
 COPY . .
-# collectstatic needs settings but no secrets: a throwaway key for this one command.
-RUN SECRET_KEY=collectstatic-only DEBUG=false python3 manage.py collectstatic --no-input \
+# Build steps need settings but no secrets: a throwaway key for these commands only.
+# compilemessages turns locale/*/*.po into the .mo files Django reads (they are not in git);
+# it needs gettext's msgfmt, installed and purged within this one layer so the image keeps none of it.
+# Debian's gettext is not pinned: its exact version changes with every base image rebuild.
+# hadolint ignore=DL3008
+RUN apt-get update \
+    && apt-get install -y --no-install-recommends gettext \
+    && SECRET_KEY=build-only DEBUG=false python3 manage.py compilemessages \
+    && apt-get purge -y --auto-remove gettext \
+    && rm -rf /var/lib/apt/lists/* \
+    && SECRET_KEY=build-only DEBUG=false python3 manage.py collectstatic --no-input \
     && python3 -m compileall -q accounts exams insights questions quizapp
 
 # A fixed numeric user, so orchestrators can verify it is not root.

@@ -7,14 +7,14 @@ STAMP := $(VENV)/.installed-$(shell cat requirements.txt requirements-dev.txt | 
 TEMPLATES := $(shell find templates */templates -name '*.html' 2>/dev/null)
 DEV_ENV := DEBUG=true
 
-.PHONY: run test test-pg lint fmt docker-check clean
+.PHONY: run test test-pg lint fmt messages makemessages docker-check clean
 
 $(STAMP): requirements.txt requirements-dev.txt
 	@test -x $(PY) || "$$(bin/find-python)" -m venv $(VENV)
 	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
 	@rm -f $(VENV)/.installed-*; touch $@
 
-run: $(STAMP)
+run: messages
 	$(DEV_ENV) $(PY) manage.py migrate --no-input
 	$(DEV_ENV) $(PY) manage.py load_bank
 	$(DEV_ENV) $(PY) manage.py runserver 127.0.0.1:8000
@@ -26,12 +26,22 @@ lint: $(STAMP)
 	$(DEV_ENV) $(PY) manage.py makemigrations --check --dry-run
 	$(VENV)/bin/hadolint Dockerfile
 
-test: lint
+test: lint messages
 	$(PY) -m pytest -p no:cacheprovider $(PYTEST_ARGS)
 
 # The same suite against PostgreSQL (DATABASE_URL defaults to the local server).
-test-pg: $(STAMP)
+test-pg: messages
 	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/postgres} $(PY) -m pytest -p no:cacheprovider $(PYTEST_ARGS)
+
+# Compile the translation catalogues (locale/*/LC_MESSAGES/*.po -> .mo; the .mo files are not
+# in git). compilemessages needs gettext's msgfmt: Debian's `gettext` package.
+messages: $(STAMP)
+	@command -v msgfmt >/dev/null || { echo "msgfmt not found: install gettext (apt-get install gettext)" >&2; exit 1; }
+	$(DEV_ENV) $(PY) manage.py compilemessages --ignore=.venv --ignore=node_modules --ignore=static/vendor
+
+# Re-extract the translatable strings into locale/ja (then translate the new entries).
+makemessages: $(STAMP)
+	$(DEV_ENV) $(PY) manage.py makemessages -l ja --no-obsolete --ignore=.venv --ignore=node_modules --ignore=static/vendor
 
 fmt: $(STAMP)
 	$(VENV)/bin/ruff check --fix .

@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.db import models, transaction
+from django.utils.translation import gettext_lazy as _
 
 
 class OwnerQuerySet(models.QuerySet):
@@ -22,6 +23,9 @@ class Owner(models.Model):
     guest_token = models.CharField(max_length=64, unique=True, null=True, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     last_seen_at = models.DateTimeField(auto_now_add=True)
+    # The interface language chosen with the switcher (a code from settings.LANGUAGES), or ""
+    # for "follow the browser"; log-in brings it back to any browser (accounts.language).
+    language = models.CharField(_("interface language"), max_length=8, blank=True, default="")
 
     objects = OwnerQuerySet.as_manager()
 

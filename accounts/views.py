@@ -1,11 +1,13 @@
 from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_http_methods
+from django.views import i18n
+from django.views.decorators.http import require_http_methods, require_POST
 
 from quizapp.htmx import HtmxHttpRequest
 
 from .forms import SignUpForm, ThrottledAuthenticationForm
+from .language import remember_language, restore_language
 from .owners import owner_id_for
 
 
@@ -16,7 +18,8 @@ class LoginView(auth_views.LoginView):
 
     def form_valid(self, form):
         response = super().form_valid(form)
-        owner_id_for(self.request)  # claims this browser's guest work for the account
+        owner_id = owner_id_for(self.request)  # claims this browser's guest work for the account
+        restore_language(self.request, response, owner_id=owner_id)
         return response
 
 
@@ -28,6 +31,16 @@ def signup(request: HtmxHttpRequest):
     if request.method == "POST" and form.is_valid():
         user = form.save()
         login(request, user, backend="django.contrib.auth.backends.ModelBackend")
-        owner_id_for(request)  # claims this browser's guest work for the account
-        return redirect("dashboard")
+        owner_id = owner_id_for(request)  # claims this browser's guest work for the account
+        response = redirect("dashboard")
+        restore_language(request, response, owner_id=owner_id)
+        return response
     return render(request, "accounts/signup.html", {"form": form})
+
+
+@require_POST
+def set_language(request: HtmxHttpRequest):
+    """Django's ``set_language`` (cookie and redirect), plus the choice remembered for the visitor."""
+    response = i18n.set_language(request)
+    remember_language(request, request.POST.get("language", ""))
+    return response

@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from accounts.views import set_language
 from insights.views import dashboard
 
 from . import views
@@ -14,5 +15,6 @@ urlpatterns = [
     path("questions/", include("questions.urls")),
     path("admin/", admin.site.urls),
     path("healthz", views.healthz, name="healthz"),
-    path("i18n/", include("django.conf.urls.i18n")),
+    # Django's set_language, wrapped so that an account remembers its choice.
+    path("i18n/setlang/", set_language, name="set_language"),
 ]

@@ -1,0 +1,58 @@
+import gettext
+import os
+import shutil
+import subprocess
+import sys
+
+from .catalogue import BASE_DIR, JA_MO, JA_PO, problems, read_po
+
+# What makemessages must not read in the copy: not our code, or not translatable.
+NOT_COPIED = shutil.ignore_patterns(
+    ".git", ".venv", "node_modules", "vendor", "data", "tests", "bench", "staticfiles", "locale", "__pycache__",
+    "*.sqlite3*", ".*cache",
+)  # fmt: skip
+
+
+def test_ja_catalogue_has_no_missing_or_fuzzy_entry():
+    header, entries = read_po(JA_PO)
+
+    assert "fuzzy" not in header.flags
+    assert "Language: ja\n" in header.msgstr[0]
+    assert len(entries) > 100
+    assert problems(entries) == []
+
+
+def test_ja_catalogue_covers_every_string_marked_in_the_code(tmp_path):
+    """Extract again into a copy of the project: a marked string with no translation shows up as a gap."""
+    copy = tmp_path / "project"
+    shutil.copytree(BASE_DIR, copy, ignore=NOT_COPIED)
+    (copy / JA_PO.relative_to(BASE_DIR)).parent.mkdir(parents=True)
+    shutil.copy(JA_PO, copy / JA_PO.relative_to(BASE_DIR))
+
+    subprocess.run(
+        [sys.executable, "manage.py", "makemessages", "-l", "ja", "--no-obsolete", "--verbosity=0"],
+        cwd=copy,
+        env={**os.environ, "DEBUG": "true"},
+        check=True,
+    )
+
+    _, extracted = read_po(copy / JA_PO.relative_to(BASE_DIR))
+    gaps = problems(extracted)
+    assert gaps == [], f"run `make makemessages` and translate these in {JA_PO.relative_to(BASE_DIR)}: {gaps}"
+
+
+def test_compiled_ja_catalogue_matches_the_po_file():
+    assert JA_MO.exists(), "run `make messages` (compilemessages) first"
+    with JA_MO.open("rb") as mo:
+        compiled = gettext.GNUTranslations(mo)._catalog
+    _, entries = read_po(JA_PO)
+
+    stale = []
+    for entry in entries:
+        if entry.msgid_plural:
+            current = compiled.get((entry.key, 0)) == entry.msgstr[0]
+        else:
+            current = compiled.get(entry.key) == entry.msgstr[0]
+        if not current:
+            stale.append(entry.msgid)
+    assert stale == [], "the .mo file is older than the .po file: run `make messages`"
