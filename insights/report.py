@@ -28,13 +28,14 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from functools import cached_property
 
-from django.db.models import Count, F, Q
+from django.db.models import Count, F, Max, Q
 
 from exams.models import Attempt, Mode
 from questions.models import Question, TaskStatement
 
 from .log import settled_responses
-from .review import Queue, due_count, refresh_review_cards, review_queue
+from .models import ReviewCard
+from .review import Queue, review_queue, sync_review_cards
 
 RECENT_DAYS = 30
 TREND_DAYS = 7
@@ -43,6 +44,8 @@ THIN_ANSWERS = 10
 Z = 1.96
 PASS_MARK = 700
 MOCK_HISTORY = 12
+# The report lists this many cards of each review list and counts the rest.
+QUEUE_SHOWN = 10
 
 
 def agresti_coull(correct: int, answers: int) -> tuple[float, float]:
@@ -163,38 +166,63 @@ def readiness(domains: list[DomainStats]) -> Readiness:
     )
 
 
-def aggregate(responses, group: str, *, now: datetime, name: str | None = None):
-    """One row per value of ``group`` (as ``key``, with ``name`` if given) holding the counts
-    a ScopeStats needs, in one query."""
+def by_question(owner_id: int, *, now: datetime):
+    """One row per question uid the owner answered, with the counts a ScopeStats needs and
+    the newest answer (which the review cache compares with), in one query.
+
+    The rows are as many as the questions answered, whatever the number of answers;
+    summing them into task statements, domains and tags is left to Python.
+    """
     recent = Q(answered_at__gte=now - timedelta(days=RECENT_DAYS))
     week = Q(answered_at__gte=now - timedelta(days=TREND_DAYS))
     right = Q(is_correct=True)
-    labels = {"key": F(group)} | ({"name": F(name)} if name else {})
     return (
-        responses.order_by()
-        .values(**labels)
+        settled_responses(owner_id)
+        .order_by()
+        .values(uid=F("item__question__uid"))
         .annotate(
-            questions=Count("item__question__uid", distinct=True),
             answers=Count("pk"),
             correct=Count("pk", filter=right),
             recent_answers=Count("pk", filter=recent),
             recent_correct=Count("pk", filter=recent & right),
             week_answers=Count("pk", filter=week),
             week_correct=Count("pk", filter=week & right),
+            newest=Max("answered_at"),
         )
     )
 
 
-def _counts(row: dict) -> dict:
-    return {name: row[name] for name in COUNTS}
+@dataclass
+class Classification:
+    """Where a question uid belongs: its task statement and its tags (slug → name)."""
+
+    task_id: int
+    tags: dict[str, str] = field(default_factory=dict)
+
+
+def classify(uids) -> dict[str, Classification]:
+    """The current task statement (of the English row when there is one) and the tags of
+    every language of each uid, in one query."""
+    rows = (
+        Question.objects.filter(uid__in=list(uids))
+        .order_by("uid", "language")
+        .values_list("uid", "task_id", "tags__slug", "tags__name")
+    )
+    classes: dict[str, Classification] = {}
+    for uid, task_id, slug, name in rows:
+        entry = classes.setdefault(uid, Classification(task_id=task_id))
+        if slug:
+            entry.tags[slug] = name
+    return classes
 
 
 class WeaknessReport:
     """Everything the report shows for one owner, each part computed on first use.
 
-    A partial (the tag table) therefore runs only the queries it needs. ``owner_id``
-    None is a visitor who owns nothing yet: every part is empty and runs no query,
-    except the list of domains and task statements.
+    ``owner_id`` None is a visitor who owns nothing yet: every part is empty and runs no
+    query, except the list of domains and task statements. The owner's log is read
+    once, grouped by question (``log``); tasks, domains, tags and the review cache's
+    freshness all come from those rows.
     """
 
     def __init__(self, owner_id: int | None, *, now: datetime, tag_order: str = "accuracy"):
@@ -203,15 +231,32 @@ class WeaknessReport:
         self.tag_order = tag_order
 
     @cached_property
-    def responses(self):
-        return settled_responses(self.owner_id)
+    def log(self) -> list[dict]:
+        if self.owner_id is None:
+            return []
+        return list(by_question(self.owner_id, now=self.now))
+
+    @cached_property
+    def classes(self) -> dict[str, Classification]:
+        return classify(row["uid"] for row in self.log) if self.log else {}
+
+    def _scopes(self, key) -> dict:
+        """Sum the per-question rows into ScopeStats counts by ``key(uid)`` (one key or several)."""
+        totals: dict = {}
+        for row in self.log:
+            keys = key(row["uid"])
+            for scope in keys if isinstance(keys, list | tuple) else [keys]:
+                counts = totals.setdefault(scope, dict.fromkeys(COUNTS, 0))
+                counts["questions"] += 1
+                for name in COUNTS[1:]:
+                    counts[name] += row[name]
+        return totals
 
     @cached_property
     def domains(self) -> list[DomainStats]:
-        """Domains in exam order, each with its task statements (weakest first)."""
-        rows = {}
-        if self.owner_id is not None:
-            rows = {row["key"]: row for row in aggregate(self.responses, "item__question__task_id", now=self.now)}
+        """Domains in exam order, each with its task statements (in code order)."""
+        unknown = Classification(task_id=0)
+        by_task = self._scopes(lambda uid: self.classes.get(uid, unknown).task_id)
         domains: dict[int, DomainStats] = {}
         for task in TaskStatement.objects.select_related("domain").order_by("domain__number", "code"):
             domain = domains.get(task.domain.number)
@@ -222,9 +267,7 @@ class WeaknessReport:
                     label=task.domain.name,
                     weight=task.domain.weight,
                 )
-            stats = ScopeStats(kind="task", value=task.code, label=task.name)
-            if task.pk in rows:
-                stats = ScopeStats(kind="task", value=task.code, label=task.name, **_counts(rows[task.pk]))
+            stats = ScopeStats(kind="task", value=task.code, label=task.name, **by_task.get(task.pk, {}))
             domain.tasks.append(stats)
             domain.add(stats)
         return list(domains.values())
@@ -243,7 +286,7 @@ class WeaknessReport:
 
     @property
     def answers(self) -> int:
-        return sum(domain.answers for domain in self.domains)
+        return sum(row["answers"] for row in self.log)
 
     @cached_property
     def readiness(self) -> Readiness | None:
@@ -255,12 +298,10 @@ class WeaknessReport:
     @cached_property
     def tags(self) -> list[ScopeStats]:
         """Tags (services and concepts), ordered by ``tag_order`` (see TAG_ORDERS)."""
-        if self.owner_id is None:
-            return []
-        tagged = self.responses.filter(item__question__tags__isnull=False)
-        rows = aggregate(tagged, "item__question__tags__slug", now=self.now, name="item__question__tags__name")
+        names = {slug: name for entry in self.classes.values() for slug, name in entry.tags.items()}
+        by_tag = self._scopes(lambda uid: list(self.classes[uid].tags) if uid in self.classes else [])
         stats = [
-            ScopeStats(kind="tag", value=row["key"], label=row["name"] or row["key"], **_counts(row)) for row in rows
+            ScopeStats(kind="tag", value=slug, label=names[slug] or slug, **counts) for slug, counts in by_tag.items()
         ]
         return sort_tags(stats, self.tag_order)
 
@@ -277,22 +318,24 @@ class WeaknessReport:
         return list(reversed(attempts))
 
     @cached_property
-    def queue(self) -> Queue:
-        """Due today, due this week, and chronic misses, each card with its question attached."""
+    def cards(self) -> list[ReviewCard]:
+        """The owner's review cards, refreshed from the log where it changed."""
         if self.owner_id is None:
-            return Queue(today=[], this_week=[], leeches=[])
-        refresh_review_cards(self.owner_id)
-        queue = review_queue(self.owner_id, now=self.now)
-        attach_questions(queue.today + queue.this_week + queue.leeches)
-        return queue
+            return []
+        cached = list(ReviewCard.objects.for_owner(self.owner_id))
+        return sync_review_cards(self.owner_id, log=self.log, cards=cached)
 
     @cached_property
+    def queue(self) -> Queue:
+        """Due today, due this week, and chronic misses; the first QUEUE_SHOWN of each list carry their question."""
+        queue = review_queue(self.cards, now=self.now)
+        attach_questions(queue.today[:QUEUE_SHOWN] + queue.this_week[:QUEUE_SHOWN] + queue.leeches[:QUEUE_SHOWN])
+        return queue
+
+    @property
     def due_today(self) -> int:
-        """The dashboard's "due for review" count (refreshes the cache first)."""
-        if self.owner_id is None:
-            return 0
-        refresh_review_cards(self.owner_id)
-        return due_count(self.owner_id, now=self.now)
+        """The dashboard's "due for review" count."""
+        return len(review_queue(self.cards, now=self.now).today)
 
 
 def attach_questions(cards) -> None:
@@ -301,7 +344,13 @@ def attach_questions(cards) -> None:
     if not uids:
         return
     questions: dict[str, Question] = {}
-    for question in Question.objects.filter(uid__in=uids).select_related("task").order_by("uid", "language"):
+    questions_with_text = (
+        Question.objects.filter(uid__in=uids)
+        .select_related("task")
+        .only("uid", "language", "stem", "explanation", "task__code")
+        .order_by("uid", "language")
+    )
+    for question in questions_with_text:
         questions.setdefault(question.uid, question)
     for card in cards:
         card.question = questions.get(card.question_uid)

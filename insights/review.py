@@ -14,18 +14,18 @@ with ``LEECH_LAPSES`` lapses is a chronic miss ("leech" in Anki's words). Anki's
 is 8 and issue 7 suggests 6, but a question bank is met far less often than a flashcard
 deck: at 4 lapses the candidate has missed the question five times, which is chronic.
 
-Answering never calls this module. ``refresh_review_cards`` runs when a page needs the
-queue: it compares the log with the cache's watermark and replays only what changed.
+Answering never calls this module. A page that needs the queue compares each question's
+answer count and newest answer in the log with its card (``sync_review_cards``) and
+replays only the questions that changed.
 """
 
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from django.db.models import Count, F, Max, Q, Subquery, Sum
+from django.db.models import Count, F, Max
 from django.utils import timezone
 from fsrs import Card, Rating, Scheduler
 
-from accounts.models import Owner
 from exams.models import Response
 
 from .log import settled_responses
@@ -88,30 +88,66 @@ def replay(answers) -> Replay:
     )
 
 
-def refresh_review_cards(owner_id: int) -> None:
-    """Bring the owner's review cards in line with the response log; cheap when nothing changed.
+def log_summary(owner_id: int):
+    """Per question uid: how many settled answers the owner gave and when the newest was.
 
-    One query compares the log with the cache. New answers after the watermark replay
-    only their questions; anything else (a finished mock's older answers arriving, a
-    deleted attempt) replays the owner's whole log, which also drops cards whose
-    answers are gone.
+    The report's own per-question aggregation carries the same two figures, so pages
+    that show it check the cache without a second pass over the log.
     """
-    state = _log_state(owner_id)
-    settled, replayed = state["settled"] or 0, state["replayed"] or 0
-    if settled == replayed and state["newest"] == state["mark"]:
-        return
-    responses = settled_responses(owner_id)
-    incremental = settled == replayed and state["mark"] is not None
-    if incremental:
-        changed = responses.filter(answered_at__gt=state["mark"]).values("item__question__uid")
-        responses = responses.filter(item__question__uid__in=changed)
-    rows = responses.order_by("answered_at", "pk").values(*REPLAY_FIELDS[1:], uid=F("item__question__uid"))
-    by_uid: dict[str, list[dict]] = {}
+    return (
+        settled_responses(owner_id)
+        .order_by()
+        .values(uid=F("item__question__uid"))
+        .annotate(answers=Count("pk"), newest=Max("answered_at"))
+    )
+
+
+def refresh_review_cards(owner_id: int) -> list[ReviewCard]:
+    """The owner's review cards, brought in line with the response log first (two queries when fresh)."""
+    cards = list(ReviewCard.objects.for_owner(owner_id))
+    return sync_review_cards(owner_id, log=list(log_summary(owner_id)), cards=cards)
+
+
+def sync_review_cards(owner_id: int, *, log, cards: list[ReviewCard]) -> list[ReviewCard]:
+    """Replay the questions whose answers changed since their card was built; return every card.
+
+    ``log`` holds a row per answered question uid (``uid``, ``answers``, ``newest``, as
+    ``log_summary``); ``cards`` are the owner's cached cards. A card is stale when its
+    question has more or fewer answers than it replayed (a new answer, a mock finished
+    with older answers, a deleted attempt) or a newer one; cards of questions with no
+    answers left are dropped. Concurrent refreshes write the same rows, so the upsert
+    needs no lock.
+    """
+    by_uid = {card.question_uid: card for card in cards}
+    stale = [
+        row["uid"]
+        for row in log
+        if (card := by_uid.get(row["uid"])) is None
+        or (card.reviews, card.watermark) != (row["answers"], row["newest"])
+    ]
+    gone = set(by_uid) - {row["uid"] for row in log}
+    if stale:
+        for card in _replay_questions(owner_id, stale):
+            by_uid[card.question_uid] = card
+    if gone:
+        ReviewCard.objects.for_owner(owner_id).filter(question_uid__in=gone).delete()
+    return [card for uid, card in by_uid.items() if uid not in gone]
+
+
+def _replay_questions(owner_id: int, uids: list[str]) -> list[ReviewCard]:
+    """Replay these questions' answers and upsert their cards (two queries)."""
+    rows = (
+        settled_responses(owner_id)
+        .filter(item__question__uid__in=uids)
+        .order_by("answered_at", "pk")
+        .values(*REPLAY_FIELDS[1:], uid=F("item__question__uid"))
+    )
+    answers_by_uid: dict[str, list[dict]] = {}
     for row in rows:
-        by_uid.setdefault(row["uid"], []).append(row)
+        answers_by_uid.setdefault(row["uid"], []).append(row)
     cards = [
         ReviewCard(owner_id=owner_id, question_uid=uid, watermark=answers[-1]["answered_at"], **vars(replay(answers)))
-        for uid, answers in by_uid.items()
+        for uid, answers in answers_by_uid.items()
     ]
     ReviewCard.objects.bulk_create(
         cards,
@@ -128,31 +164,7 @@ def refresh_review_cards(owner_id: int) -> None:
             "watermark",
         ],
     )
-    if not incremental and replayed:  # no cache yet: nothing to drop
-        ReviewCard.objects.for_owner(owner_id).exclude(question_uid__in=list(by_uid)).delete()
-
-
-def _log_state(owner_id: int) -> dict:
-    """In one query: the cache's watermark and replay count, and what the log holds.
-
-    ``settled`` counts the settled answers up to the watermark: equal to ``replayed``
-    unless answers were deleted or an older answer became settled (a mock was finished).
-    """
-    cards = ReviewCard.objects.for_owner(owner_id).order_by().values("owner_id")
-    mark = cards.annotate(mark=Max("watermark")).values("mark")
-    responses = settled_responses(owner_id).order_by().values("item__attempt__owner_id")
-    return (
-        Owner.objects.filter(pk=owner_id)
-        .values(
-            mark=Subquery(mark),
-            replayed=Subquery(cards.annotate(replayed=Sum("reviews")).values("replayed")),
-            newest=Subquery(responses.annotate(newest=Max("answered_at")).values("newest")),
-            settled=Subquery(
-                responses.annotate(settled=Count("pk", filter=Q(answered_at__lte=Subquery(mark)))).values("settled")
-            ),
-        )
-        .get()
-    )
+    return cards
 
 
 @dataclass
@@ -175,21 +187,12 @@ def day_bounds(now: datetime) -> tuple[datetime, datetime]:
     return start + timedelta(days=1), start + timedelta(days=7)
 
 
-def review_queue(owner_id: int, *, now: datetime) -> Queue:
-    """The owner's due cards (today, the rest of the week) and chronic misses, in one query."""
+def review_queue(cards: list[ReviewCard], *, now: datetime) -> Queue:
+    """Due today (overdue included), due later this week, and chronic misses (most lapses first)."""
     tomorrow, week_end = day_bounds(now)
-    cards = list(
-        ReviewCard.objects.for_owner(owner_id)
-        .filter(Q(due__lt=week_end) | Q(lapses__gte=LEECH_LAPSES))
-        .order_by("due", "question_uid")
-    )
+    cards = sorted(cards, key=lambda card: (card.due, card.question_uid))
     return Queue(
         today=[card for card in cards if card.due < tomorrow],
         this_week=[card for card in cards if tomorrow <= card.due < week_end],
         leeches=sorted((card for card in cards if card.lapses >= LEECH_LAPSES), key=lambda card: -card.lapses),
     )
-
-
-def due_count(owner_id: int, *, now: datetime) -> int:
-    tomorrow, _ = day_bounds(now)
-    return ReviewCard.objects.for_owner(owner_id).filter(due__lt=tomorrow).count()

@@ -123,8 +123,7 @@ def practise(request: HtmxHttpRequest):
 
 def _due_question_ids(owner_id: int, *, now) -> list[int]:
     """One question id per question due today (most overdue first), up to a full mock's length."""
-    refresh_review_cards(owner_id)
-    uids = review_queue(owner_id, now=now).due_uids[:MAX_DUE_SESSION]
+    uids = review_queue(refresh_review_cards(owner_id), now=now).due_uids[:MAX_DUE_SESSION]
     ids = dict(Question.objects.filter(uid__in=uids).order_by("-language").values_list("uid", "pk"))
     return [ids[uid] for uid in uids if uid in ids]
 
