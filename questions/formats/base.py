@@ -183,13 +183,19 @@ class _HtmlToMarkdown(HTMLParser):
         self.lists: list[list] = []  # [kind, counter]
         self.href: list[str | None] = []
         self.pre = 0
+        self.code = 0
+        self.skip = 0
 
     def _block(self):
         self.out.append("\n\n")
 
     def handle_starttag(self, tag, attrs):
-        if tag in self.INLINE:
+        if tag in ("script", "style"):
+            self.skip += 1
+        elif tag in self.INLINE:
             self.out.append(self.INLINE[tag])
+            if tag in ("code", "tt"):
+                self.code += 1
         elif tag in ("p", "div", "table", "blockquote", "h1", "h2", "h3", "h4", "h5", "h6"):
             self._block()
         elif tag == "br":
@@ -216,8 +222,12 @@ class _HtmlToMarkdown(HTMLParser):
                 self.out.append(escape_markdown(alt))
 
     def handle_endtag(self, tag):
-        if tag in self.INLINE:
+        if tag in ("script", "style"):
+            self.skip = max(self.skip - 1, 0)
+        elif tag in self.INLINE:
             self.out.append(self.INLINE[tag])
+            if tag in ("code", "tt"):
+                self.code = max(self.code - 1, 0)
         elif tag in ("p", "div", "table", "blockquote", "h1", "h2", "h3", "h4", "h5", "h6"):
             self._block()
         elif tag in ("ul", "ol"):
@@ -234,8 +244,12 @@ class _HtmlToMarkdown(HTMLParser):
             self.out.append(" ")
 
     def handle_data(self, data):
+        if self.skip:
+            return
         if self.pre:
             self.out.append(data)
+        elif self.code:
+            self.out.append(re.sub(r"\s+", " ", data))
         else:
             self.out.append(escape_markdown(re.sub(r"\s+", " ", data)))
 
