@@ -101,18 +101,19 @@ class QuestionAdminForm(forms.ModelForm):
         help_texts = {"type": TYPE_HELP}
         widgets = {"stem": forms.Textarea(attrs={"rows": 6}), "explanation": forms.Textarea(attrs={"rows": 4})}
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The admin gives this form's instance to the options formset, which validates the
+        # question as a whole and reports question-level problems on this form's fields.
+        self.instance._admin_form = self
+
 
 class OptionInlineFormSet(BaseInlineFormSet):
     """Validates the question with its options through ``validate_question``.
 
     Problems about one row go next to that row's field, problems about the question next
-    to the question's field (the admin passes the question's form in), the rest above
-    the table.
+    to the question's field (found through the shared instance), the rest above the table.
     """
-
-    def __init__(self, *args, question_form=None, **kwargs):
-        self.question_form = question_form
-        super().__init__(*args, **kwargs)
 
     def clean(self):
         super().clean()
@@ -144,13 +145,14 @@ class OptionInlineFormSet(BaseInlineFormSet):
             ],
         )
         problems = validate_question(data)
+        question_form = getattr(question, "_admin_form", None)
         general = []
         for problem in problems:
             if problem.option is not None:
                 form = rows[problem.option][1]
                 form.add_error(problem.field if problem.field in form.fields else None, problem.message)
-            elif self.question_form is not None and problem.field in self.question_form.fields:
-                self.question_form.add_error(problem.field, problem.message)
+            elif question_form is not None and problem.field in question_form.fields:
+                question_form.add_error(problem.field, problem.message)
             else:
                 general.append(problem.message)
         if problems:
@@ -322,18 +324,6 @@ class QuestionAdmin(admin.ModelAdmin):
 
     def get_changelist(self, request, **kwargs):
         return StatisticsChangeList
-
-    def save_form(self, request, form, change):
-        # The options formset validates the question as a whole and puts question-level
-        # problems on this form (see OptionInlineFormSet); it is created right after this.
-        request._question_form = form
-        return super().save_form(request, form, change)
-
-    def get_formset_kwargs(self, request, obj, inline, prefix):
-        kwargs = super().get_formset_kwargs(request, obj, inline, prefix)
-        if isinstance(inline, OptionInline):
-            kwargs["question_form"] = getattr(request, "_question_form", None)
-        return kwargs
 
     @admin.display(description=_("stem"))
     def stem_start(self, question):
