@@ -21,6 +21,11 @@ class Mode(models.TextChoices):
     PRACTICE = "practice", _("Practice")
 
 
+# The seeded blueprints' names (migration 0002 stores them in English), by slug, so that
+# pages show them in the interface language; other blueprints show their stored name.
+BLUEPRINT_NAMES = {"aif-c01-full": _("AIF-C01 full mock"), "half-mock": _("Half mock")}
+
+
 class Blueprint(models.Model):
     """What a mock exam (or practice default) draws: counts, time and pass mark."""
 
@@ -39,7 +44,12 @@ class Blueprint(models.Model):
         ordering = ["-question_count", "name"]
 
     def __str__(self) -> str:
-        return self.name
+        return self.display_name
+
+    @property
+    def display_name(self) -> str:
+        """The name in the interface language (see BLUEPRINT_NAMES)."""
+        return str(BLUEPRINT_NAMES.get(self.slug, self.name))
 
 
 class BlueprintDomain(models.Model):

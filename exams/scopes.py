@@ -124,11 +124,11 @@ def scope_choices(counts: dict[str, int]) -> list[tuple[str, list[tuple[str, str
         ("bookmarked", label(_("Bookmarked"), "bookmarked")),
     ]
     domains = [
-        (f"domain:{domain.number}", label(f"{domain.number}. {domain.name}", f"domain:{domain.number}"))
+        (f"domain:{domain.number}", label(f"{domain.number}. {domain.display_name}", f"domain:{domain.number}"))
         for domain in Domain.objects.all()
     ]
     tasks = [
-        (f"task:{task.code}", label(f"{task.code} {task.name}", f"task:{task.code}"))
+        (f"task:{task.code}", label(f"{task.code} {task.display_name}", f"task:{task.code}"))
         for task in TaskStatement.objects.all()
     ]
     tags = [

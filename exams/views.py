@@ -385,7 +385,7 @@ def exam_results(request: HtmxHttpRequest, pk: int):
         )
     domains = domain_results(
         ((row["snapshot"]["domain"], row["item"].scored, row["is_correct"]) for row in rows),
-        dict(Domain.objects.values_list("number", "name")),
+        {domain.number: domain.display_name for domain in Domain.objects.all()},
     )
     context = {
         "attempt": attempt,
@@ -597,7 +597,7 @@ def practice_summary(request: HtmxHttpRequest, pk: int):
     correct = sum(_response(item).is_correct for item in answered)
     domains = domain_results(
         ((item.snapshot["domain"], True, _response(item).is_correct) for item in answered),
-        dict(Domain.objects.values_list("number", "name")),
+        {domain.number: domain.display_name for domain in Domain.objects.all()},
     )
     tasks: dict[str, list[int]] = {}
     for item in answered:

@@ -264,10 +264,10 @@ class WeaknessReport:
                 domain = domains[task.domain.number] = DomainStats(
                     kind="domain",
                     value=str(task.domain.number),
-                    label=task.domain.name,
+                    label=task.domain.display_name,
                     weight=task.domain.weight,
                 )
-            stats = ScopeStats(kind="task", value=task.code, label=task.name, **by_task.get(task.pk, {}))
+            stats = ScopeStats(kind="task", value=task.code, label=task.display_name, **by_task.get(task.pk, {}))
             domain.tasks.append(stats)
             domain.add(stats)
         return list(domains.values())

@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from .markup import render_inline, render_markdown
+from .names import domain_name, task_name
 
 
 class Domain(models.Model):
@@ -18,7 +19,12 @@ class Domain(models.Model):
         ordering = ["number"]
 
     def __str__(self) -> str:
-        return f"{self.number}. {self.name}"
+        return f"{self.number}. {self.display_name}"
+
+    @property
+    def display_name(self) -> str:
+        """The name in the interface language (see questions.names)."""
+        return domain_name(self.number, self.name)
 
 
 class TaskStatement(models.Model):
@@ -30,7 +36,12 @@ class TaskStatement(models.Model):
         ordering = ["code"]
 
     def __str__(self) -> str:
-        return f"{self.code} {self.name}"
+        return f"{self.code} {self.display_name}"
+
+    @property
+    def display_name(self) -> str:
+        """The name in the interface language (see questions.names)."""
+        return task_name(self.code, self.name)
 
 
 class Tag(models.Model):
