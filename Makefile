@@ -48,6 +48,11 @@ fmt: $(STAMP)
 	$(VENV)/bin/ruff format .
 	-$(VENV)/bin/djade $(TEMPLATES)
 
+# Benchmarks side by side in one run (needs wrk, PostgreSQL and Chromium); see bench/run.py.
+bench: $(STAMP)
+	@command -v wrk >/dev/null || (apt-get update -qq && apt-get install -y -qq wrk >/dev/null)
+	$(PY) bench/run.py
+
 # Build the image for real and run it against the local PostgreSQL (see bin/docker-check).
 docker-check:
 	bin/docker-check

@@ -1,0 +1,235 @@
+"""`make bench`: the quality bars of DESIGN.md §7 as numbers, measured side by side in one run.
+
+For SQLite and PostgreSQL in turn: migrate a fresh database, load the bundled bank, create
+benchmark candidates, serve the app with gunicorn (DEBUG off, production middleware) and
+drive it with wrk from a separate process. Every HTTP figure is reported next to a trivial
+Django view served the same way in the same run, because absolute numbers drift between
+machines and runs; the ratio is the figure that means something.
+
+In-process figures: assembling a mock from a generated 10,000-question bank, the weakness
+report over 100,000 responses (PostgreSQL), and the optimistic paint in Chromium with the
+network delayed by 1.5 s.
+
+Writes bench/out/results.json and bench/out/results.md and prints the table.
+"""
+
+import json
+import os
+import platform
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+OUT = ROOT / "bench" / "out"
+PY = sys.executable
+DURATION = int(os.environ.get("BENCH_SECONDS", "5"))
+CONNECTIONS = int(os.environ.get("BENCH_CONNECTIONS", "8"))
+THREADS = 2
+WORKERS = int(os.environ.get("BENCH_WORKERS", "2"))
+PG_SERVER = os.environ.get("BENCH_PG", "postgres://postgres@127.0.0.1:5432")
+
+
+def base_env(database_url: str) -> dict[str, str]:
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if key in ("PATH", "HOME", "LANG", "LC_ALL", "PYTHONPATH", "TMPDIR", "VIRTUAL_ENV")
+    }
+    env.update(
+        DJANGO_SETTINGS_MODULE="bench.settings",
+        DEBUG="false",
+        SECRET_KEY="bench-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz-ABCDEFGHIJ",
+        SECURE_SSL_REDIRECT="false",
+        ALLOWED_HOSTS="127.0.0.1,localhost",
+        DATABASE_URL=database_url,
+        LOG_LEVEL="ERROR",
+    )
+    return env
+
+
+def run(args: list[str], env: dict[str, str], **kwargs) -> subprocess.CompletedProcess:
+    return subprocess.run(args, env=env, cwd=ROOT, check=True, text=True, **kwargs)
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def psql(sql: str) -> None:
+    subprocess.run(["psql", "-q", f"{PG_SERVER}/postgres", "-c", sql], check=True, capture_output=True)
+
+
+class Server:
+    """gunicorn with production settings on a free loopback port."""
+
+    def __init__(self, env: dict[str, str]):
+        self.env = env
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+
+    def __enter__(self):
+        run([PY, "manage.py", "collectstatic", "--no-input", "-v0"], self.env)
+        self.process = subprocess.Popen(
+            [
+                str(Path(PY).parent / "gunicorn"),
+                "quizapp.wsgi",
+                "--bind",
+                f"127.0.0.1:{self.port}",
+                "--workers",
+                str(WORKERS),
+                "--no-control-socket",
+                "--log-level",
+                "warning",
+            ],
+            env=self.env,
+            cwd=ROOT,
+        )
+        for _ in range(100):
+            try:
+                urllib.request.urlopen(f"{self.url}/healthz", timeout=1)
+                return self
+            except OSError:
+                time.sleep(0.2)
+        raise RuntimeError("gunicorn did not come up")
+
+    def __exit__(self, *exc):
+        self.process.send_signal(signal.SIGTERM)
+        self.process.wait(timeout=30)
+
+
+def wrk(url: str, script: str, *args: str, env: dict[str, str] | None = None) -> dict:
+    command = ["wrk", f"-t{THREADS}", f"-c{CONNECTIONS}", f"-d{DURATION}s", "-s", f"bench/{script}", url]
+    if args:
+        command += ["--", *args]
+    result = subprocess.run(
+        command, cwd=ROOT, check=True, text=True, capture_output=True, env={**os.environ, **(env or {})}
+    )
+    line = [line for line in result.stdout.splitlines() if line.startswith("{")][-1]
+    return json.loads(line)
+
+
+def http_figures(name: str, database_url: str) -> dict:
+    env = base_env(database_url)
+    print(f"== {name}: migrate, load the bank, create candidates", flush=True)
+    run([PY, "manage.py", "migrate", "--no-input", "-v0"], env)
+    run([PY, "manage.py", "load_bank"], env, capture_output=True)
+    fixtures = json.loads(run([PY, "-m", "bench.fixtures", str(THREADS)], env, capture_output=True).stdout)
+    sessions = fixtures["sessions"]
+    with tempfile.NamedTemporaryFile("w", suffix=".tsv", delete=False) as candidates:
+        for session in sessions:
+            answers = ["\t".join(" ".join([a["path"], *map(str, a["options"])]) for a in session["answers"])]
+            candidates.write("\t".join([session["cookie"], session["csrf"], *answers]) + "\n")
+    cookie = {"BENCH_COOKIE": sessions[0]["cookie"]}
+    figures = {}
+    with Server(env) as server:
+        print(f"== {name}: load ({DURATION} s each, {CONNECTIONS} connections, {WORKERS} workers)", flush=True)
+        figures["trivial view"] = wrk(f"{server.url}/bench/trivial", "get.lua")
+        figures["answer save (htmx POST)"] = wrk(server.url, "answer.lua", candidates.name)
+        figures["exam question page"] = wrk(server.url + sessions[0]["question_path"], "get.lua", env=cookie)
+        figures["results page"] = wrk(server.url + sessions[0]["results_path"], "get.lua", env=cookie)
+    os.unlink(candidates.name)
+    baseline = figures["trivial view"]["rps"]
+    for figure in figures.values():
+        figure["ratio"] = round(figure["rps"] / baseline, 3)
+    return figures
+
+
+def timing(module: str, database_url: str, *args: str) -> dict:
+    env = base_env(database_url)
+    run([PY, "manage.py", "migrate", "--no-input", "-v0"], env)
+    result = run([PY, "-m", module, *args], env, capture_output=True)
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def machine() -> dict:
+    cpu = "unknown"
+    with open("/proc/cpuinfo") as info:
+        for line in info:
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    pg = subprocess.run(["psql", "--version"], capture_output=True, text=True).stdout.strip()
+    return {
+        "cpu": cpu,
+        "cores": os.cpu_count(),
+        "python": platform.python_version(),
+        "postgresql": pg,
+        "date": time.strftime("%Y-%m-%d"),
+    }
+
+
+def markdown(results: dict) -> str:
+    m = results["machine"]
+    lines = [
+        f"Measured {m['date']} on {m['cores']} cores ({m['cpu']}), Python {m['python']}, {m['postgresql']};",
+        f"gunicorn {WORKERS} sync workers, DEBUG off; wrk -t{THREADS} -c{CONNECTIONS} -d{DURATION}s "
+        "from a separate process.",
+        "",
+        "| database | endpoint | req/s | p50 ms | p95 ms | ratio to trivial view | errors |",
+        "|---|---|---:|---:|---:|---:|---:|",
+    ]
+    for database, figures in results["http"].items():
+        for endpoint, f in figures.items():
+            lines.append(
+                f"| {database} | {endpoint} | {f['rps']:.0f} | {f['p50_ms']:.1f} | {f['p95_ms']:.1f} | "
+                f"{f['ratio']:.2f} | {f['errors'] + f['non_2xx']} |"
+            )
+    lines += ["", "| in-process figure | value | target |", "|---|---:|---|"]
+    for row in results["timings"]:
+        lines.append(f"| {row['name']} | {row['value']} | {row['target']} |")
+    return "\n".join(lines) + "\n"
+
+
+def main() -> None:
+    if not shutil.which("wrk"):
+        sys.exit("wrk is missing: apt-get install wrk (make bench does this).")
+    OUT.mkdir(parents=True, exist_ok=True)
+    results: dict = {"machine": machine(), "http": {}, "timings": []}
+    with tempfile.TemporaryDirectory() as tmp:
+        results["http"]["SQLite"] = http_figures("SQLite", f"sqlite:///{tmp}/bench.sqlite3")
+    psql("DROP DATABASE IF EXISTS quizapp_bench")
+    psql("CREATE DATABASE quizapp_bench")
+    try:
+        results["http"]["PostgreSQL"] = http_figures("PostgreSQL", f"{PG_SERVER}/quizapp_bench")
+    finally:
+        psql("DROP DATABASE IF EXISTS quizapp_bench")
+
+    print("== assembly from a 10,000-question bank", flush=True)
+    with tempfile.TemporaryDirectory() as tmp:
+        results["timings"].append(timing("bench.assembly", f"sqlite:///{tmp}/assembly.sqlite3", "SQLite"))
+    psql("DROP DATABASE IF EXISTS quizapp_bench_bank")
+    psql("CREATE DATABASE quizapp_bench_bank")
+    try:
+        results["timings"].append(timing("bench.assembly", f"{PG_SERVER}/quizapp_bench_bank", "PostgreSQL"))
+    finally:
+        psql("DROP DATABASE IF EXISTS quizapp_bench_bank")
+    print("== weakness report over 100,000 responses (PostgreSQL)", flush=True)
+    psql("DROP DATABASE IF EXISTS quizapp_bench_report")
+    psql("CREATE DATABASE quizapp_bench_report")
+    try:
+        results["timings"].extend(timing("bench.report", f"{PG_SERVER}/quizapp_bench_report")["rows"])
+    finally:
+        psql("DROP DATABASE IF EXISTS quizapp_bench_report")
+
+    print("== optimistic paint in Chromium (network delayed 1.5 s)", flush=True)
+    with tempfile.TemporaryDirectory() as tmp:
+        results["timings"].append(timing("bench.paint", f"sqlite:///{tmp}/paint.sqlite3"))
+
+    (OUT / "results.json").write_text(json.dumps(results, indent=2) + "\n")
+    table = markdown(results)
+    (OUT / "results.md").write_text(table)
+    print()
+    print(table)
+
+
+if __name__ == "__main__":
+    main()
