@@ -130,7 +130,7 @@ def _cell(task: ScopeStats, *, x: int, y: int, w: int, h: int) -> dict:
 
 def readiness_gauge(readiness, *, width: int = 560, height: int = 56) -> dict:
     """The 100–1000 scale with the predicted score, its range and the 700 mark."""
-    left, right = 12, 12
+    left, right = 24, 24
     plot_w = width - left - right
 
     def x(score: int) -> float:

@@ -52,7 +52,7 @@ class TagOrderForm(forms.Form):
     tags = forms.ChoiceField(choices=[(order, order) for order in TAG_ORDERS], required=False)
 
     def order(self) -> str:
-        return self.cleaned_data["tags"] or "accuracy"
+        return self.cleaned_data["tags"] or "weakest"
 
 
 class DeleteHistoryForm(forms.Form):

@@ -88,13 +88,13 @@ class ScopeStats:
         return _share(self.recent_correct, self.recent_answers)
 
     @property
-    def trend(self) -> float | None:
-        """Last 7 days' accuracy minus the accuracy before them, in points (None: too few answers)."""
+    def trend(self) -> int | None:
+        """Last 7 days' accuracy minus the accuracy before them, in whole points (None: too few answers)."""
         earlier_answers = self.answers - self.week_answers
         if self.week_answers < TREND_MIN_ANSWERS or earlier_answers < TREND_MIN_ANSWERS:
             return None
         earlier = (self.correct - self.week_correct) / earlier_answers
-        return round(100 * (self.week_correct / self.week_answers - earlier), 1)
+        return round(100 * (self.week_correct / self.week_answers - earlier))
 
     @property
     def thin(self) -> bool:
@@ -225,7 +225,7 @@ class WeaknessReport:
     freshness all come from those rows.
     """
 
-    def __init__(self, owner_id: int | None, *, now: datetime, tag_order: str = "accuracy"):
+    def __init__(self, owner_id: int | None, *, now: datetime, tag_order: str = "weakest"):
         self.owner_id = owner_id
         self.now = now
         self.tag_order = tag_order
@@ -356,8 +356,10 @@ def attach_questions(cards) -> None:
         card.question = questions.get(card.question_uid)
 
 
-# The tag table's orders (query string ``tags=``): plain accuracy either way, most answered, name.
+# The tag table's orders (query string ``tags=``): weakest first (as the other tables),
+# plain accuracy either way, most answered, name.
 TAG_ORDERS = {
+    "weakest": lambda stats: stats.weakness_key,
     "accuracy": lambda stats: (stats.accuracy, -stats.answers, stats.label),
     "-accuracy": lambda stats: (-stats.accuracy, -stats.answers, stats.label),
     "answers": lambda stats: (-stats.answers, stats.label),

@@ -38,7 +38,7 @@ def dashboard(request: HtmxHttpRequest):
         "open_attempts": open_attempts,
         "report": report,
         "weakest": [task for task in report.weakest_tasks if task.answers][:3] if returning else [],
-        "score_chart": charts.score_history(report.mocks, width=360, height=140) if returning else None,
+        "score_chart": charts.score_history(report.mocks, width=480, height=150) if returning else None,
         "now": now,
     }
     return render(request, "insights/dashboard.html", context)

@@ -15,22 +15,27 @@ def percent(share: float | None) -> str:
 
 
 @register.filter
-def trend_words(points: float | None) -> str:
-    """A trend in words, so it never depends on an arrow's colour: "up 12 points"."""
+def trend_words(points: int | None) -> str:
+    """A trend in words for screen readers: "up 12 points"."""
     if points is None:
-        return _("not enough answers")
+        return _("not enough answers for a trend")
     if points > 0:
-        return _("up %(points)s points") % {"points": f"{points:g}"}
+        return _("up %(points)s points") % {"points": points}
     if points < 0:
-        return _("down %(points)s points") % {"points": f"{-points:g}"}
+        return _("down %(points)s points") % {"points": -points}
     return _("steady")
 
 
 @register.filter
-def trend_icon(points: float | None) -> str:
+def trend_short(points: int | None) -> str:
+    """The same trend at a glance: "▲ +12", "▼ −3", "▬ 0", or "–"; the arrow's shape, not a colour, says which way."""
     if points is None:
-        return ""
-    return "▲" if points > 0 else "▼" if points < 0 else "▬"
+        return "–"
+    if points > 0:
+        return f"▲ +{points}"
+    if points < 0:
+        return f"▼ −{-points}"
+    return "▬ 0"
 
 
 @register.filter

@@ -57,7 +57,7 @@ def test_trend_compares_the_last_week_with_before_and_needs_five_answers_each_si
     too_new = ScopeStats(kind="task", value="1.1", label="", answers=8, correct=4, week_answers=4, week_correct=2)
 
     # last 7 days 5/5 = 100 %, before them 4/10 = 40 % → +60 points
-    assert rising.trend == 60.0
+    assert rising.trend == 60
     assert too_new.trend is None
 
 
@@ -77,6 +77,7 @@ def test_sort_tags_by_accuracy_both_ways():
     assert sort_tags([high, low], "accuracy") == [low, high]
     assert sort_tags([low, high], "-accuracy") == [high, low]
     assert sort_tags([high, low], "answers") == [low, high]
+    assert sort_tags([high, low], "weakest") == [low, high]
 
 
 @pytest.fixture
@@ -106,7 +107,7 @@ def test_report_counts_accuracy_recent_accuracy_and_trend_per_task(practised):
     assert (task.value, task.questions, task.answers, task.correct) == ("1.1", 15, 15, 9)
     assert task.accuracy == pytest.approx(9 / 15)
     assert task.recent_accuracy == pytest.approx(8 / 11)
-    assert task.trend == 60.0
+    assert task.trend == 60
     assert not task.thin
 
 
@@ -141,7 +142,7 @@ def test_report_per_tag(practised):
     question.tags.add(other)
     answer(question, owner=practised, correct=True, at=NOW)
 
-    tags = WeaknessReport(practised.pk, now=NOW).tags
+    tags = WeaknessReport(practised.pk, now=NOW, tag_order="accuracy").tags
 
     assert [(t.value, t.answers, t.correct) for t in tags] == [("sagemaker", 15, 9), ("bedrock", 1, 1)]
 
