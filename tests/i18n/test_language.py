@@ -206,3 +206,14 @@ def test_server_error_page_is_translated():
 
     assert '<html lang="ja">' in html
     assert "サーバー側で問題が発生しました" in html
+
+
+@pytest.mark.django_db
+def test_practice_pickers_question_language_choice_is_translated(client):
+    client.cookies[COOKIE] = "ja"
+
+    html = client.get(reverse("practice:picker")).content.decode()
+
+    assert "問題の言語:" in html
+    assert ">英語<" in html
+    assert ">日本語<" in html
