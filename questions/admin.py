@@ -99,7 +99,13 @@ class QuestionAdminForm(forms.ModelForm):
             "case_study",
         ]
         help_texts = {"type": TYPE_HELP}
-        widgets = {"stem": forms.Textarea(attrs={"rows": 6}), "explanation": forms.Textarea(attrs={"rows": 4})}
+        widgets = {
+            "stem": forms.Textarea(attrs={"rows": 6}),
+            "explanation": forms.Textarea(attrs={"rows": 4}),
+            # A handful of guide revisions: checkboxes, not the filter widget (whose JS
+            # puts aria-label on a span, an axe-core "serious" violation).
+            "guides": forms.CheckboxSelectMultiple,
+        }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -166,8 +172,8 @@ class OptionInline(admin.TabularInline):
     verbose_name = _("option / item / prompt")
     verbose_name_plural = _("options, items or prompts (see “Type” for which columns count)")
     formfield_overrides = {
-        Option._meta.get_field("text"): {"widget": forms.Textarea(attrs={"rows": 2, "cols": 40})},
-        Option._meta.get_field("rationale"): {"widget": forms.Textarea(attrs={"rows": 2, "cols": 40})},
+        Option._meta.get_field("text"): {"widget": forms.Textarea(attrs={"rows": 3, "cols": 32})},
+        Option._meta.get_field("rationale"): {"widget": forms.Textarea(attrs={"rows": 3, "cols": 32})},
     }
 
     def get_extra(self, request, obj=None, **kwargs):
@@ -181,6 +187,9 @@ class OptionInline(admin.TabularInline):
             "Matching only: the prompt's answer, or an extra wrong answer on a row without text."
         )
         labels["is_correct"].help_text = _("Multiple choice and multiple response only.")
+        for field in labels.values():
+            # A tabular inline shows column headers, not labels: name each cell's control.
+            field.widget.attrs.setdefault("aria-label", field.label)
         return formset
 
 
@@ -307,7 +316,6 @@ class QuestionAdmin(admin.ModelAdmin):
     list_select_related = ["task__domain"]
     search_fields = ["uid", "stem", "options__text"]
     autocomplete_fields = ["tags", "case_study"]
-    filter_horizontal = ["guides"]
     actions = ["publish", "retire", "back_to_draft"]
     save_on_top = True
     fieldsets = [
@@ -318,6 +326,7 @@ class QuestionAdmin(admin.ModelAdmin):
 
     class Media:
         js = ["questions/admin-options.js"]
+        css = {"all": ["questions/admin-options.css"]}
 
     def get_queryset(self, request):
         return super().get_queryset(request).with_open_reports()
