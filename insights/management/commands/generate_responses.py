@@ -87,10 +87,8 @@ def _plan(owners, questions, *, responses: int, days: int, now, rng: random.Rand
         ability = rng.uniform(-0.4, 1.6)  # logit of the chance to answer a medium question right
         quota = min(per_owner, left)
         left -= quota
-        starts = sorted(now - timedelta(days=days) * rng.random() for _ in range(max(1, quota // 15)))
-        for start in starts:
-            if quota <= 0:
-                break
+        while quota > 0:
+            start = now - timedelta(hours=2) - timedelta(days=days) * rng.random()  # ends before now
             mock = rng.random() < 0.15 and quota >= 65
             drawn = rng.sample(questions, 65) if mock else _practice_draw(by_task[rng.choice(tasks)], rng)
             drawn = drawn[:quota]
