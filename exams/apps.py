@@ -1,6 +1,7 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class ExamsConfig(AppConfig):
     name = "exams"
-    verbose_name = "Exams and practice"
+    verbose_name = _("Exams and practice")

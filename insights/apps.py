@@ -1,9 +1,10 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class InsightsConfig(AppConfig):
     name = "insights"
-    verbose_name = "Insights"
+    verbose_name = _("Insights")
 
     def ready(self):
         # questions may not import insights: it asks for item statistics through this hook.

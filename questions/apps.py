@@ -1,6 +1,7 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class QuestionsConfig(AppConfig):
     name = "questions"
-    verbose_name = "Question bank"
+    verbose_name = _("Question bank")
