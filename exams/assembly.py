@@ -1,7 +1,7 @@
 """Drawing the questions of a mock exam from a blueprint.
 
-The draw works on light rows (id, uid, status, domain, case study) so a 10,000-question
-bank costs two small queries and a few milliseconds of Python; only the chosen
+The draw works on light rows (id, status, task, case study, seen) so a 10,000-question
+bank costs three small queries and a few milliseconds of Python; only the chosen
 questions are then fetched whole (``for_candidate()``) to be snapshotted.
 
 Rules (DESIGN §5 "Mock exam"):
@@ -18,33 +18,20 @@ Rules (DESIGN §5 "Mock exam"):
 
 import math
 import random
-from collections import defaultdict
-from dataclasses import dataclass, field
+from collections import Counter, defaultdict
+from dataclasses import dataclass
 
+from django.db import connection
+from django.db.models import OuterRef, Subquery
 from django.utils.translation import gettext as _
 
-from questions.models import Domain, Question
+from questions.models import Domain, Question, TaskStatement
 
-from .models import AttemptItem, Blueprint
+from .models import Attempt, AttemptItem, Blueprint, BlueprintDomain
 
 
 class NotEnoughQuestions(Exception):
     """The bank cannot fill the request; the message says what is missing."""
-
-
-@dataclass
-class Unit:
-    """One drawable thing: a single question, or all questions of a case study."""
-
-    domain: int
-    question_ids: list[int] = field(default_factory=list)
-    uids: list[str] = field(default_factory=list)
-    pilot: bool = False
-    seen: bool = False
-
-    @property
-    def size(self) -> int:
-        return len(self.question_ids)
 
 
 @dataclass
@@ -72,102 +59,168 @@ def largest_remainder(total: int, weights: dict[int, int]) -> dict[int, int]:
 
 
 def blueprint_weights(blueprint: Blueprint) -> dict[int, int]:
-    """Domain number → weight: the blueprint's own rows, or the exam guide's weights."""
-    rows = list(blueprint.domain_weights.values_list("domain__number", "weight"))
-    if rows:
-        return dict(rows)
-    return dict(Domain.objects.values_list("number", "weight"))
+    """Domain number → weight: the blueprint's own rows if it has any (domains without a
+    row then get none), else the exam guide's weights. One query."""
+    own = BlueprintDomain.objects.filter(blueprint=blueprint, domain=OuterRef("pk")).values("weight")
+    rows = list(Domain.objects.values_list("number", "weight", Subquery(own)))
+    if any(override is not None for _number, _weight, override in rows):
+        return {number: override or 0 for number, _weight, override in rows}
+    return {number: weight for number, weight, _override in rows}
 
 
 def seen_uids(owner_id: int) -> set[str]:
     """Uids of every question this owner has been shown, in any attempt or language."""
-    return set(
-        AttemptItem.objects.filter(attempt__owner_id=owner_id).values_list("question__uid", flat=True).distinct()
-    )
+    shown = AttemptItem.objects.filter(attempt__owner_id=owner_id).values_list("question__uid", flat=True)
+    return set(shown.distinct())
 
 
-def eligible_units(blueprint: Blueprint, *, seen: set[str]) -> list[Unit]:
-    """The drawable questions for ``blueprint``, grouped into units, in id order."""
-    questions = Question.objects.drawable().in_language(blueprint.language)
+# Candidates are ranked in SQL by a seeded permutation of their ids, (id × a + b) mod P,
+# with a and b drawn from the attempt's random generator. Plain SQL: Django's Mod() is a
+# Python function on SQLite, called per row, and its window filtering repeats the window.
+_PRIME = 2_147_483_647
+_RANKED = """
+SELECT id, status, task_id, case_study_id, seen FROM (
+  SELECT q.*, ROW_NUMBER() OVER (
+    PARTITION BY q.domain_id, q.status, q.seen, q.case_study_id ORDER BY (q.id * %s + %s) %% {prime}, q.id
+  ) AS draw_rank
+  FROM (
+    SELECT question.id, question.status, question.task_id, question.case_study_id, task.domain_id,
+      question.uid IN (
+        SELECT shown.uid FROM {item} item
+        JOIN {attempt} attempt ON attempt.id = item.attempt_id
+        JOIN {question} shown ON shown.id = item.question_id
+        WHERE attempt.owner_id = %s
+      ) AS seen
+    FROM {question} question
+    JOIN {task} task ON task.id = question.task_id
+    {guide_join}
+    WHERE question.status IN (%s, %s) AND question.language = %s
+  ) q
+) ranked
+WHERE case_study_id IS NOT NULL OR draw_rank <= %s
+"""
+
+
+def _eligible_rows(blueprint: Blueprint, owner_id: int, *, per_pool: int, rng: random.Random) -> list[tuple]:
+    """``(pk, status, task_id, case_study_id, seen)`` of the candidates worth drawing from.
+
+    A domain never takes more than ``per_pool`` questions from one pool (pilot or not,
+    seen or not), so the database ranks each pool in a seeded random order and returns
+    only its first ``per_pool`` single questions, plus every case-study question. A
+    10,000-question bank then sends a few hundred rows.
+    """
+    guides = Question.guides.through._meta
+    guide_join = ""
+    params: list = [rng.randrange(1, _PRIME), rng.randrange(_PRIME), owner_id]
     if blueprint.guide_id:
-        questions = questions.filter(guides=blueprint.guide_id)
-    rows = questions.order_by("pk").values_list("pk", "uid", "status", "task__domain__number", "case_study_id")
-    units: list[Unit] = []
-    cases: dict[int, Unit] = {}
-    for pk, uid, status, domain, case_id in rows:
-        if case_id is None:
-            unit = Unit(domain=domain)
-            units.append(unit)
-        elif case_id in cases:
-            unit = cases[case_id]
-        else:
-            # A case study counts toward the domain of its first question.
-            unit = cases[case_id] = Unit(domain=domain)
-            units.append(unit)
-        unit.question_ids.append(pk)
-        unit.uids.append(uid)
-        unit.pilot = unit.pilot or status == Question.Status.PILOT
-        unit.seen = unit.seen or uid in seen
-    return units
+        guide_join = f"JOIN {guides.db_table} guide ON guide.question_id = question.id AND guide.guiderevision_id = %s"
+        params.append(blueprint.guide_id)
+    params += [Question.Status.PUBLISHED, Question.Status.PILOT, blueprint.language, per_pool]
+    sql = _RANKED.format(
+        prime=_PRIME,
+        item=AttemptItem._meta.db_table,
+        attempt=Attempt._meta.db_table,
+        question=Question._meta.db_table,
+        task=TaskStatement._meta.db_table,
+        guide_join=guide_join,
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    # A stable order before the draw's own shuffle: the database returns rows in any order.
+    return sorted(rows)
 
 
-def _fill(candidates: list[Unit], capacity: int, taken: set[int]) -> list[Unit]:
-    """Take units in order while they fit; skip a case study too big for what is left."""
-    chosen = []
-    for unit in candidates:
-        if capacity == 0:
-            break
-        if id(unit) in taken or unit.size > capacity:
-            continue
-        chosen.append(unit)
-        taken.add(id(unit))
-        capacity -= unit.size
-    return chosen
+def _lazy_shuffle(keys: list[int], rng: random.Random):
+    """Yield ``keys`` in random order, paying only for the ones consumed (Fisher–Yates)."""
+    keys = list(keys)
+    for index in range(len(keys)):
+        swap = rng.randrange(index, len(keys))
+        keys[index], keys[swap] = keys[swap], keys[index]
+        yield keys[index]
 
 
 def draw_exam(blueprint: Blueprint, *, owner_id: int, rng: random.Random) -> list[Slot]:
     """Choose and order the questions of one mock exam; raise NotEnoughQuestions if short.
 
     Returns the slots in exam order, each with its question id and whether it is scored.
+    Three queries: the weights, the task → domain map, the eligible rows.
     """
     total = blueprint.question_count
     unscored = min(blueprint.unscored_count, total)
     weights = blueprint_weights(blueprint)
     scored_counts = largest_remainder(total - unscored, weights)
     unscored_counts = largest_remainder(unscored, weights)
+    task_domain = dict(TaskStatement.objects.values_list("pk", "domain__number"))
 
-    units = eligible_units(blueprint, seen=seen_uids(owner_id))
-    # Shuffle first, then a stable sort on "seen": unseen first, random within each.
-    rng.shuffle(units)
-    units.sort(key=lambda unit: unit.seen)
-    by_domain: dict[int, list[Unit]] = defaultdict(list)
-    for unit in units:
-        by_domain[unit.domain].append(unit)
+    # A unit is a question id (> 0) or a case study (its id negated, all its questions).
+    # pools[(domain, pilot, seen)] lists the units in the database's seeded order.
+    pools: dict[tuple[int, bool, bool], list[int]] = defaultdict(list)
+    cases: dict[int, list] = {}
+    eligible: Counter = Counter()
+    per_pool = max([0, *scored_counts.values()]) + max([0, *unscored_counts.values()])
+    for pk, status, task_id, case_id, seen in _eligible_rows(blueprint, owner_id, per_pool=per_pool, rng=rng):
+        domain, pilot = task_domain[task_id], status == Question.Status.PILOT
+        eligible[domain, pilot] += 1
+        if case_id is None:
+            pools[domain, pilot, bool(seen)].append(pk)
+            continue
+        # A case study counts toward the domain of its first question.
+        case = cases.setdefault(case_id, [domain, False, False, []])
+        case[1] = case[1] or pilot
+        case[2] = case[2] or bool(seen)
+        case[3].append(pk)
+    for case_id, (domain, pilot, seen, _members) in cases.items():
+        pools[domain, pilot, seen].append(-case_id)
 
-    picked: list[tuple[Unit, bool]] = []
+    def size(unit: int) -> int:
+        return 1 if unit > 0 else len(cases[-unit][3])
+
+    def fill(pool_keys, capacity: int, taken: set[int]) -> list[int]:
+        """Take units pool by pool in random order while they fit; skip a case study too
+        big for what is left."""
+        chosen = []
+        for key in pool_keys:
+            for unit in _lazy_shuffle(pools.get(key, []), rng):
+                if capacity == 0:
+                    return chosen
+                if unit in taken or size(unit) > capacity:
+                    continue
+                taken.add(unit)
+                chosen.append(unit)
+                capacity -= size(unit)
+        return chosen
+
+    picked: list[tuple[int, bool]] = []
     shortages = []
     for domain in sorted(weights):
-        pool = by_domain.get(domain, [])
         taken: set[int] = set()
-        pilots = [unit for unit in pool if unit.pilot]
-        published = [unit for unit in pool if not unit.pilot]
-        unscored_units = _fill(pilots + published, unscored_counts[domain], taken)
-        scored_units = _fill(published, scored_counts[domain], taken)
-        got = sum(unit.size for unit in unscored_units) + sum(unit.size for unit in scored_units)
+        # Unscored slots: pilot questions first, then published; unseen before seen.
+        unscored_keys = [(domain, True, False), (domain, True, True), (domain, False, False), (domain, False, True)]
+        unscored_units = fill(unscored_keys, unscored_counts[domain], taken)
+        scored_units = fill([(domain, False, False), (domain, False, True)], scored_counts[domain], taken)
+        got = sum(map(size, unscored_units)) + sum(map(size, scored_units))
         need = unscored_counts[domain] + scored_counts[domain]
         if got < need:
-            shortages.append((domain, need, len({q for unit in pool for q in unit.question_ids})))
+            shortages.append((domain, need, eligible[domain, False], eligible[domain, True]))
         picked += [(unit, False) for unit in unscored_units] + [(unit, True) for unit in scored_units]
 
     if shortages:
         detail = "; ".join(
-            _("domain %(domain)s needs %(need)s questions, %(have)s are eligible")
+            _("domain %(domain)s needs %(need)s questions, %(have)s are eligible (%(pilot)s more are pilots)")
+            % {"domain": domain, "need": need, "have": have, "pilot": pilot}
+            if pilot
+            else _("domain %(domain)s needs %(need)s questions, %(have)s are eligible")
             % {"domain": domain, "need": need, "have": have}
-            for domain, need, have in shortages
+            for domain, need, have, pilot in shortages
         )
         raise NotEnoughQuestions(
             _("The question bank cannot fill “%(name)s” yet: %(detail)s.") % {"name": blueprint.name, "detail": detail}
         )
 
     rng.shuffle(picked)
-    return [Slot(question_id, scored) for unit, scored in picked for question_id in unit.question_ids]
+    slots = []
+    for unit, scored in picked:
+        members = [unit] if unit > 0 else cases[-unit][3]
+        slots += [Slot(question_id, scored) for question_id in members]
+    return slots
