@@ -151,6 +151,23 @@ class UidMaker:
         return uid, False
 
 
+TRUE, FALSE = "True", "False"
+
+
+def is_true_false(data: QuestionData) -> bool:
+    """A single-answer question with the options True, False: written as GIFT/Moodle true/false."""
+    return (
+        data.type == "single"
+        and [option.text for option in data.options] == [TRUE, FALSE]
+        and sum(option.correct for option in data.options) == 1
+    )
+
+
+def correct_weight(count: int) -> str:
+    """The percentage each of ``count`` correct answers carries, as Moodle writes it (33.33333)."""
+    return f"{100 / count:.5f}".rstrip("0").rstrip(".")
+
+
 def task_from_category(path: str) -> str | None:
     """The task code a GIFT/Moodle category path names in its last segment ("…/3.1")."""
     last = path.strip().rstrip("/").rsplit("/", 1)[-1].strip()

@@ -19,11 +19,15 @@ per-answer feedback in GIFT.
 import re
 
 from .base import (
+    FALSE,
+    TRUE,
     CaseStudyData,
     OptionData,
     ParseResult,
     QuestionData,
     UidMaker,
+    correct_weight,
+    is_true_false,
     task_from_category,
     to_markdown,
 )
@@ -53,7 +57,6 @@ _ORDERING_WORDS = {
     "SHOW", "TRUE", "YES", "HIDE", "FALSE", "NO",
 }  # fmt: skip
 _GRADING_WORDS = {word for word in _ORDERING_WORDS if word.startswith(("ABS", "REL", "LONGEST"))}
-_TRUE, _FALSE = "True", "False"
 # The blank of a "missing word" question; replaced after the Markdown conversion so that
 # no text format escapes it twice.
 _BLANK_MARK = "\ue010"
@@ -332,8 +335,8 @@ def _true_false(answers: str, text_format: str) -> list[OptionData]:
     is_true = key.strip().upper() in ("T", "TRUE")
     right, wrong = _text(right_feedback, text_format), _text(wrong_feedback, text_format)
     return [
-        OptionData(text=_TRUE, correct=is_true, rationale=right if is_true else wrong),
-        OptionData(text=_FALSE, correct=not is_true, rationale=wrong if is_true else right),
+        OptionData(text=TRUE, correct=is_true, rationale=right if is_true else wrong),
+        OptionData(text=FALSE, correct=not is_true, rationale=wrong if is_true else right),
     ]
 
 
@@ -370,18 +373,6 @@ def _escape(text: str) -> str:
 
 def _escape_meta(text: str) -> str:
     return text.replace("\\", "\\\\").replace("]", "\\]").replace("\r", "").replace("\n", "\\n")
-
-
-def _weight(count: int) -> str:
-    return f"{100 / count:.5f}".rstrip("0").rstrip(".")
-
-
-def _is_true_false(data: QuestionData) -> bool:
-    return (
-        data.type == "single"
-        and [option.text for option in data.options] == [_TRUE, _FALSE]
-        and sum(option.correct for option in data.options) == 1
-    )
 
 
 def dump(questions: list[QuestionData], *, categories: dict[str, str]) -> str:
@@ -432,7 +423,7 @@ def _question_lines(data: QuestionData) -> list[str]:
         ]
     head = f"::{_escape(data.uid)}::[markdown]{_escape(data.stem)}"
     explanation = f"\t####{_escape(data.explanation)}" if data.explanation else None
-    if _is_true_false(data):
+    if is_true_false(data):
         true, false = data.options
         key, right, wrong = ("TRUE", true, false) if true.correct else ("FALSE", false, true)
         block = "{" + key
@@ -452,7 +443,7 @@ def _question_lines(data: QuestionData) -> list[str]:
             )
     elif data.type == "multiple":
         for option in data.options:
-            mark = f"~%{_weight(correct)}%" if option.correct else "~%-100%"
+            mark = f"~%{correct_weight(correct)}%" if option.correct else "~%-100%"
             body.append(
                 f"\t{mark}{_escape(option.text)}" + (f"#{_escape(option.rationale)}" if option.rationale else "")
             )

@@ -19,7 +19,19 @@ import xml.etree.ElementTree as ET
 from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import DefusedXMLParser
 
-from .base import CaseStudyData, OptionData, ParseResult, QuestionData, UidMaker, task_from_category, to_markdown
+from .base import (
+    FALSE,
+    TRUE,
+    CaseStudyData,
+    OptionData,
+    ParseResult,
+    QuestionData,
+    UidMaker,
+    correct_weight,
+    is_true_false,
+    task_from_category,
+    to_markdown,
+)
 
 UNSUPPORTED = {
     "essay": "essay",
@@ -191,8 +203,8 @@ def _question(element, kind: str, *, where: str, task, uids: UidMaker, result: P
         if set(by_text) != {"true", "false"}:
             raise _Invalid("a true/false question needs one 'true' and one 'false' answer.")
         options = [
-            OptionData(text="True", correct=by_text["true"][0], rationale=by_text["true"][1]),
-            OptionData(text="False", correct=by_text["false"][0], rationale=by_text["false"][1]),
+            OptionData(text=TRUE, correct=by_text["true"][0], rationale=by_text["true"][1]),
+            OptionData(text=FALSE, correct=by_text["false"][0], rationale=by_text["false"][1]),
         ]
         question_type = "single"
     elif kind == "matching":
@@ -266,10 +278,6 @@ def _text_node(parent, tag: str, text: str, *, text_format: str | None = "markdo
     return node
 
 
-def _weight(count: int) -> str:
-    return f"{100 / count:.5f}".rstrip("0").rstrip(".")
-
-
 def dump(questions: list[QuestionData], *, categories: dict[str, str]) -> str:
     """Moodle XML for ``questions``; ``categories`` maps a task code to its category path."""
     quiz = ET.Element("quiz")
@@ -294,16 +302,8 @@ def dump(questions: list[QuestionData], *, categories: dict[str, str]) -> str:
     return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(quiz, encoding="unicode") + "\n"
 
 
-def _is_true_false(data: QuestionData) -> bool:
-    return (
-        data.type == "single"
-        and [option.text for option in data.options] == ["True", "False"]
-        and sum(option.correct for option in data.options) == 1
-    )
-
-
 def _question_element(quiz, data: QuestionData) -> None:
-    true_false = _is_true_false(data)
+    true_false = is_true_false(data)
     kind = {"single": "multichoice", "multiple": "multichoice", "ordering": "ordering", "matching": "matching"}[
         data.type
     ]
@@ -332,7 +332,7 @@ def _question_element(quiz, data: QuestionData) -> None:
             if data.type == "single":
                 fraction = "100" if option.correct else "0"
             else:
-                fraction = _weight(correct) if option.correct else "-100"
+                fraction = correct_weight(correct) if option.correct else "-100"
             answer = ET.SubElement(question, "answer", {"fraction": fraction, "format": "markdown"})
             ET.SubElement(answer, "text").text = option.text
             _text_node(answer, "feedback", option.rationale)
