@@ -111,6 +111,13 @@ class ParseResult:
     skipped: list[str] = field(default_factory=list)
 
 
+def _as_slug(text: str) -> str:
+    """``text`` itself when it is a usable uid, else its slug ("" when nothing is left)."""
+    if SLUG.match(text) and len(text) <= UID_MAX_LENGTH:
+        return text
+    return slugify(text)[:UID_MAX_LENGTH].strip("-")
+
+
 class UidMaker:
     """Stable uids for questions whose file gives no usable id.
 
@@ -130,10 +137,13 @@ class UidMaker:
         Translations share a uid, so uniqueness is per language.
         """
         if identifier:
-            return identifier, True
+            uid = _as_slug(identifier) or identifier
+            if uid != identifier:
+                self.result.warnings.append(f"{where}: id {identifier!r} is not a slug; using uid {uid!r}.")
+            return uid, True
         uid = ""
         if name:
-            uid = slugify(name)[:UID_MAX_LENGTH].strip("-")
+            uid = _as_slug(name)
             if uid and uid != name:
                 self.result.warnings.append(f"{where}: name {name!r} is not a slug; using uid {uid!r}.")
         if not uid:

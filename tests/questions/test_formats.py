@@ -161,7 +161,7 @@ def test_xml_sample_reads_every_supported_question(xml_sample):
     assert list(by_uid(xml_sample)) == [
         "tokens-pricing",
         "xml-vector-stores",
-        "hallucination",
+        "Hallucination",
         "partial",
         "match-limits",
         "order-rag",
@@ -189,7 +189,7 @@ def test_xml_idnumber_wins_and_decimal_fractions_mark_the_key(xml_sample):
 
 
 def test_xml_truefalse(xml_sample):
-    question = by_uid(xml_sample)["hallucination"]
+    question = by_uid(xml_sample)["Hallucination"]
 
     assert [(o.text, o.correct, o.rationale) for o in question.options] == [
         ("True", True, "Correct: fluency is not accuracy."),
@@ -333,3 +333,16 @@ def test_json_items_as_strings_or_objects_and_extras_with_rationale():
         ("", "X", ""),
         ("", "Y", "Never"),
     ]
+
+
+def test_gift_id_that_is_not_a_slug_is_slugified_with_a_note():
+    result = gift.parse("// [id:Q 001]\n::n::Which?{=a ~b}\n", source="id.gift")
+
+    assert result.questions[0].uid == "q-001"
+    assert result.warnings == ["id.gift, line 2: id 'Q 001' is not a slug; using uid 'q-001'."]
+
+
+def test_a_name_that_is_already_a_slug_is_the_uid_as_written():
+    result = gift.parse("::Keep-Case_1::Which?{=a ~b}\n", source="n.gift")
+
+    assert (result.questions[0].uid, result.warnings) == ("Keep-Case_1", [])
