@@ -1,5 +1,7 @@
 from django.urls import path
 
+import quizapp.converters  # noqa: F401 (registers <id:…>: ids too long for the database are a 404)
+
 from . import views
 
 app_name = "practice"
@@ -9,9 +11,9 @@ urlpatterns = [
     path("start/", views.practice_start, name="start"),
     path("bookmarks/", views.bookmark_list, name="bookmarks"),
     path("bookmarks/<slug:uid>/", views.bookmark, name="bookmark"),
-    path("<int:pk>/", views.practice_session, name="session"),
-    path("<int:pk>/<int:position>/", views.practice_question, name="question"),
-    path("<int:pk>/finish/", views.practice_finish, name="finish"),
-    path("<int:pk>/summary/", views.practice_summary, name="summary"),
-    path("<int:pk>/mistakes/", views.practice_mistakes, name="mistakes"),
+    path("<id:pk>/", views.practice_session, name="session"),
+    path("<id:pk>/<id:position>/", views.practice_question, name="question"),
+    path("<id:pk>/finish/", views.practice_finish, name="finish"),
+    path("<id:pk>/summary/", views.practice_summary, name="summary"),
+    path("<id:pk>/mistakes/", views.practice_mistakes, name="mistakes"),
 ]
