@@ -1,0 +1,269 @@
+"""100 candidates sit a full mock at once against gunicorn on PostgreSQL.
+
+Each candidate is a guest with its own browser (cookies, CSRF) and no think time. All
+press "Start mock exam" together, then each answers all 65 questions in a random order,
+changes some answers, sends some saves out of order or late (a slow network reorders
+them; the browser's seq numbers say which is newest), flags and unflags a few, goes back
+to a question to check it shows what was saved, reviews, submits (some twice: a double
+click) and opens the results.
+
+Then the database must hold, for every attempt, each acknowledged answer exactly once
+with the newest value, the flags as last set, and one scoring that agrees with the
+stored responses. Any 5xx or unexpected 4xx fails the test.
+
+The answer controls (option ids) come from the item snapshots rather than from 6,500
+page loads: the test measures answering, not page rendering (``make bench`` does that).
+Question 1 of every exam and the revisited questions are read from the real pages and
+checked against the snapshots.
+"""
+
+import os
+import random
+import re
+import threading
+import time
+from collections import Counter, defaultdict
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+
+import pytest
+
+from tests.load.harness import Browser, QuestionPage, needs_postgres, parse_question, percentile
+
+pytestmark = [pytest.mark.load, needs_postgres, pytest.mark.django_db(transaction=True)]
+
+CANDIDATES = int(os.environ.get("LOAD_CANDIDATES", "100"))
+WORKERS = int(os.environ.get("LOAD_WORKERS", "4"))
+# A hang guard, not a performance bar: past this the candidates stop and the test fails.
+# On two free cores the run takes about a minute (see README "Load and fault tests").
+DEADLINE_SECONDS = float(os.environ.get("LOAD_DEADLINE_SECONDS", "240"))
+QUESTIONS = 65
+SCORED = 50
+HTMX_SAVE = "save-status"
+HTMX_FLAG = "flag-form"
+
+
+@dataclass
+class Sitting:
+    """What one candidate did and what the server acknowledged."""
+
+    attempt: int = 0
+    first_page: QuestionPage | None = None
+    answers: dict[int, object] = field(default_factory=dict)
+    seqs: dict[int, int] = field(default_factory=dict)
+    flags: dict[int, bool] = field(default_factory=dict)
+    timings: dict[str, list[float]] = field(default_factory=lambda: defaultdict(list))
+    statuses: Counter = field(default_factory=Counter)
+    reordered: int = 0
+    submitted_at: float = 0.0
+
+
+def expect(reply, status: int, what: str, sitting: Sitting, kind: str):
+    sitting.statuses[reply.status] += 1
+    sitting.timings[kind].append(reply.seconds)
+    assert reply.status == status, f"{what}: {reply.status}, expected {status}\n{reply.body[:1500]}"
+    return reply
+
+
+def start_mock(browser: Browser, sitting: Sitting) -> None:
+    """A guest opens the confirm page, starts the full mock and lands on question 1."""
+    expect(browser.get("/exams/aif-c01-full/start/"), 200, "confirm page", sitting, "page")
+    started = expect(browser.post("/exams/aif-c01-full/start/"), 302, "start", sitting, "start")
+    match = re.fullmatch(r"/exams/attempts/(\d+)/", started.location)
+    assert match, f"start went to {started.location}, not to an attempt"
+    sitting.attempt = pk = int(match.group(1))
+    resume = expect(browser.get(started.location), 302, "resume", sitting, "page")
+    assert resume.location == f"/exams/attempts/{pk}/1/"
+    first = parse_question(expect(browser.get(resume.location), 200, "question 1", sitting, "page").body)
+    assert first.next_seq == 1 and (first.kind == "ordering" or not first.shown), "a new exam shows an answer"
+    sitting.first_page = first
+
+
+def sit_mock(browser: Browser, sitting: Sitting, pages: dict[int, QuestionPage], *, seed: int) -> None:
+    """Answer every question in a random order, revisit one, flag some, submit."""
+    rng = random.Random(seed)
+    pk = sitting.attempt
+    positions = list(pages)
+    rng.shuffle(positions)
+    revisit = positions[rng.randrange(1, len(positions) // 2)]
+    for index, position in enumerate(positions):
+        base = f"/exams/attempts/{pk}/{position}/"
+        page, seq = pages[position], 1
+
+        def save(answer_fields, seq_number, *, position=position, base=base):
+            data = [("seq", str(seq_number)), ("spent", str(rng.randint(5_000, 90_000))), *answer_fields]
+            reply = browser.post(base + "answer/", data, htmx_target=HTMX_SAVE)
+            expect(reply, 200, f"save {position} seq {seq_number}", sitting, "answer")
+            assert f'data-seq="{seq_number}"' in reply.body, reply.body[:500]
+
+        fields, answer = page.random_answer(rng)
+        save(fields, seq)
+        sitting.answers[position], sitting.seqs[position] = answer, seq
+        roll = rng.random()
+        if roll < 0.10:
+            # The candidate changes the answer (a later save, higher seq).
+            fields, answer = page.random_answer(rng)
+            save(fields, seq + 1)
+            sitting.answers[position], sitting.seqs[position] = answer, seq + 1
+        elif roll < 0.15:
+            # Two saves overtake each other on the network: the newer (seq + 2) lands first.
+            newer_fields, newer = page.random_answer(rng)
+            older_fields, _older = page.random_answer(rng)
+            save(newer_fields, seq + 2)
+            save(older_fields, seq + 1)
+            sitting.reordered += 1
+            sitting.answers[position], sitting.seqs[position] = newer, seq + 2
+        elif roll < 0.18:
+            # A retry of a save that had already landed arrives late (same seq, other answer).
+            fields, _ignored = page.random_answer(rng)
+            save(fields, seq)
+            sitting.reordered += 1
+        if rng.random() < 0.06:
+            flag = browser.post(base + "flag/", [("state", "1"), ("seq", "1")], htmx_target=HTMX_FLAG)
+            expect(flag, 200, f"flag {position}", sitting, "flag")
+            sitting.flags[position] = True
+            if rng.random() < 0.3:
+                unflag = browser.post(base + "flag/", [("state", "0"), ("seq", "2")], htmx_target=HTMX_FLAG)
+                expect(unflag, 200, f"unflag {position}", sitting, "flag")
+                sitting.flags[position] = False
+        if revisit in positions[:index]:
+            # Back to an earlier question: the page shows its newest answer and flag.
+            reply = expect(browser.get(f"/exams/attempts/{pk}/{revisit}/"), 200, "revisit", sitting, "page")
+            shown = parse_question(reply.body)
+            assert shown.shown == sitting.answers[revisit], f"question {revisit} shows another answer"
+            assert shown.next_seq == sitting.seqs[revisit] + 1
+            assert shown.flagged == sitting.flags.get(revisit, False)
+            revisit = 0
+
+    review = expect(browser.get(f"/exams/attempts/{pk}/review/"), 200, "review", sitting, "page")
+    assert "Submit exam" in review.body
+    submit = expect(browser.post(f"/exams/attempts/{pk}/submit/"), 302, "submit", sitting, "submit")
+    assert submit.location == f"/exams/attempts/{pk}/results/"
+    sitting.submitted_at = time.time()
+    if seed % 10 == 0:
+        again = expect(browser.post(f"/exams/attempts/{pk}/submit/"), 302, "second submit", sitting, "submit")
+        assert again.location == submit.location
+    results = expect(browser.get(submit.location), 200, "results", sitting, "page")
+    assert 'class="score-value"' in results.body
+
+
+def exam_pages(attempt_ids) -> dict[int, dict[int, QuestionPage]]:
+    """Each attempt's answer controls by position, read from the item snapshots (the ids
+    its pages offer), in one query."""
+    from exams.models import AttemptItem
+
+    rows = AttemptItem.objects.filter(attempt_id__in=attempt_ids).values_list(
+        "attempt_id", "position", "snapshot__type", "snapshot__select", "snapshot__options", "snapshot__matches"
+    )
+    pages: dict[int, dict[int, QuestionPage]] = defaultdict(dict)
+    for attempt_id, position, kind, select, options, matches in rows:
+        snapshot = {"type": kind, "select": select, "options": options, "matches": matches}
+        pages[attempt_id][position] = QuestionPage.from_snapshot(snapshot)
+    return pages
+
+
+def run_all(function, count: int, stop: threading.Event) -> None:
+    """Run ``function(index)`` for every candidate at once; the first failure stops the rest."""
+
+    def guarded(index: int) -> None:
+        try:
+            function(index)
+        except BaseException:
+            stop.set()
+            raise
+
+    with ThreadPoolExecutor(max_workers=count) as pool:
+        futures = [pool.submit(guarded, index) for index in range(count)]
+    errors = [future.exception() for future in futures if future.exception() is not None]
+    # The first real failure, not the "stopped" of those it stopped.
+    errors.sort(key=lambda error: type(error).__name__ == "Stopped")
+    if errors:
+        raise errors[0]
+
+
+def test_100_candidates_sit_a_full_mock_at_once(servers):
+    from exams.models import Attempt, AttemptItem, Response
+
+    server = servers(workers=WORKERS)
+    stop = threading.Event()
+    started = time.monotonic()
+    browsers = [Browser([server], stop=stop, deadline=started + DEADLINE_SECONDS) for _ in range(CANDIDATES)]
+    sittings = [Sitting() for _ in range(CANDIDATES)]
+    gate = threading.Barrier(CANDIDATES)
+
+    def start(index: int) -> None:
+        gate.wait(timeout=30)  # everyone presses "Start mock exam" together
+        start_mock(browsers[index], sittings[index])
+
+    run_all(start, CANDIDATES, stop)
+    start_seconds = time.monotonic() - started
+
+    pages = exam_pages([sitting.attempt for sitting in sittings])
+    for sitting in sittings:
+        assert sorted(pages[sitting.attempt]) == list(range(1, QUESTIONS + 1))
+        first, known = sitting.first_page, pages[sitting.attempt][1]
+        offered = (first.kind, first.choices, first.order, first.prompts)
+        assert offered == (known.kind, known.choices, known.order, known.prompts), "page 1 differs from its snapshot"
+
+    answering = time.monotonic()
+    run_all(
+        lambda index: sit_mock(browsers[index], sittings[index], pages[sittings[index].attempt], seed=index),
+        CANDIDATES,
+        stop,
+    )
+    for browser in browsers:
+        browser.close()
+    answer_seconds = time.monotonic() - answering
+    elapsed = time.monotonic() - started
+
+    # The figures: shown with `pytest -s` (and in the CI log of `make test-pg`).
+    saves = [value for sitting in sittings for value in sitting.timings["answer"]]
+    page_times = [value for sitting in sittings for value in sitting.timings["page"]]
+    statuses = sum((sitting.statuses for sitting in sittings), Counter())
+    requests = sum(statuses.values())
+    print(
+        f"\nload: {CANDIDATES} candidates at once, gunicorn {WORKERS} sync workers, PostgreSQL, {os.cpu_count()} "
+        f"cores: {requests} requests in {elapsed:.1f} s ({requests / elapsed:.0f} req/s); {CANDIDATES} starts "
+        f"in {start_seconds:.1f} s; {len(saves)} answer saves ({sum(s.reordered for s in sittings)} out of order "
+        f"or late) in {answer_seconds:.1f} s, save p50 {1000 * percentile(saves, 0.5):.0f} ms, "
+        f"p95 {1000 * percentile(saves, 0.95):.0f} ms, max {1000 * max(saves):.0f} ms; "
+        f"page p95 {1000 * percentile(page_times, 0.95):.0f} ms; statuses {dict(sorted(statuses.items()))}"
+    )
+    assert set(statuses) <= {200, 302}, statuses
+    assert "Traceback" not in server.log_text(), server.log_text()[-5000:]
+
+    # Every acknowledged answer exactly once, with the newest value and seq.
+    by_attempt = {sitting.attempt: sitting for sitting in sittings}
+    assert len(by_attempt) == CANDIDATES
+    rows = Response.objects.filter(item__attempt_id__in=by_attempt).values_list(
+        "item__attempt_id", "item__position", "answer", "seq"
+    )
+    stored: dict[int, dict[int, tuple]] = defaultdict(dict)
+    for attempt_id, position, answer, seq in rows:
+        assert position not in stored[attempt_id], f"attempt {attempt_id} has two responses for {position}"
+        stored[attempt_id][position] = (answer, seq)
+    for pk, sitting in by_attempt.items():
+        assert len(sitting.answers) == QUESTIONS
+        expected = {position: (sitting.answers[position], sitting.seqs[position]) for position in sitting.answers}
+        assert stored[pk] == expected, f"attempt {pk}: the stored answers are not the newest acknowledged ones"
+
+    flagged = defaultdict(set)
+    rows = AttemptItem.objects.filter(attempt_id__in=by_attempt, flagged=True).values_list("attempt_id", "position")
+    for attempt_id, position in rows:
+        flagged[attempt_id].add(position)
+    for pk, sitting in by_attempt.items():
+        assert flagged[pk] == {position for position, on in sitting.flags.items() if on}
+
+    # Each attempt scored once, and the score agrees with the stored responses.
+    correct = Counter(
+        Response.objects.filter(item__attempt_id__in=by_attempt, item__scored=True, is_correct=True).values_list(
+            "item__attempt_id", flat=True
+        )
+    )
+    attempts = list(Attempt.objects.filter(pk__in=by_attempt))
+    assert len(attempts) == CANDIDATES
+    for attempt in attempts:
+        assert attempt.status == Attempt.Status.SUBMITTED
+        assert attempt.submitted_at.timestamp() <= by_attempt[attempt.pk].submitted_at + 1, "scored again"
+        assert (attempt.total_scored, attempt.correct_scored) == (SCORED, correct[attempt.pk])
+        assert attempt.scaled_score == round(100 + 900 * correct[attempt.pk] / SCORED)
