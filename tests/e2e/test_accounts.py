@@ -1,7 +1,9 @@
 import pytest
 from playwright.sync_api import expect
 
-pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+# serialized_rollback: like every browser test, so the flush after it keeps the seeded rows and
+# content types that the next browser test restores (a plain flush re-creates content types).
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
 
 def test_new_user_signs_up_and_lands_on_dashboard_without_console_errors(live_server, page, console_problems):
