@@ -99,9 +99,10 @@ def untranslated_text(source: str) -> list[str]:
 
     Template tags and variables are replaced by nothing, translated blocks and comments are
     dropped, and what is left is read as HTML: its text nodes and read-aloud attributes
-    must not contain letters (apart from ALLOWED_WORDS).
+    must not contain letters (apart from ALLOWED_WORDS). String literals inside tags and
+    variables that read as words (``|default:"Mock exam"``) count too, unless wrapped in _().
     """
-    html, skip_until = [], None
+    html, literals, skip_until = [], [], None
     for token in Lexer(source).tokenize():
         if skip_until:
             if token.token_type == TokenType.BLOCK and token.contents.split()[0] == skip_until:
@@ -109,16 +110,35 @@ def untranslated_text(source: str) -> list[str]:
             continue
         if token.token_type == TokenType.TEXT:
             html.append(token.contents)
-        elif token.token_type == TokenType.BLOCK:
-            tag = token.contents.split()[0]
-            if tag in ("blocktranslate", "blocktrans", "comment"):
-                skip_until = "end" + tag
-            elif tag == "verbatim":
-                raise ValueError("{% verbatim %} is not expected in our templates")
+            continue
+        tag = token.contents.split()[0] if token.token_type == TokenType.BLOCK else ""
+        if tag in ("blocktranslate", "blocktrans", "comment"):
+            skip_until = "end" + tag
+        elif tag == "verbatim":
+            raise ValueError("{% verbatim %} is not expected in our templates")
+        elif token.token_type in (TokenType.VAR, TokenType.BLOCK) and tag not in ("translate", "trans"):
+            literals += [f"{token.contents!r}: {text!r}" for text in _wording_literals(token.contents)]
     reader = _TextReader()
     reader.feed("".join(html))
     reader.close()
-    return [text for text in reader.texts if text not in ALLOWED_TEXTS and LETTER.search(_without_allowed_words(text))]
+    texts = [
+        text for text in reader.texts if text not in ALLOWED_TEXTS and LETTER.search(_without_allowed_words(text))
+    ]
+    return texts + literals
+
+
+# A string literal in a tag or variable, and whether it is wrapped in _("…").
+LITERAL = re.compile(r"""(_\()?(?:"([^"]*)"|'([^']*)')""")
+
+
+def _wording_literals(contents: str) -> list[str]:
+    """Literals that read as words ("Mock exam", "Yes") rather than names (url names, paths, FORMATS)."""
+    found = []
+    for match in LITERAL.finditer(contents):
+        text = match[2] if match[2] is not None else match[3]
+        if not match[1] and (re.search(r"[A-Za-z]+\s+[A-Za-z]", text) or re.match(r"[A-Z][a-z]", text)):
+            found.append(text)
+    return found
 
 
 def _without_allowed_words(text: str) -> str:

@@ -41,6 +41,9 @@ def test_template_dates_use_localized_formats(path):
         ("<kbd>Enter</kbd>", []),
         ("<script>let a = 1;</script>", []),
         ('<a class="brand">quizapp <span>AIF-C01</span></a>', []),
+        ('{{ name|default:"Mock exam" }}', ["'name|default:\"Mock exam\"': 'Mock exam'"]),
+        ('{{ name|default:_("Mock exam") }}', []),
+        ('{% include "includes/card.html" with kind="task" %}{{ day|date:"SHORT_DATE_FORMAT" }}', []),
     ],
 )
 def test_untranslated_text_finds_text_outside_translate_tags(source, expected):
