@@ -1,0 +1,116 @@
+"""Security headers and cookies on every kind of response, beyond tests/quizapp/test_settings.py
+(which covers the CSP's script-src, the nonce, the frame/sniff/referrer headers of the
+dashboard and `check --deploy`)."""
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from tests.factories import UserFactory
+from tests.main_pages import build_pages
+
+pytestmark = pytest.mark.django_db
+
+
+def directives(response) -> dict[str, str]:
+    policy = response.headers["Content-Security-Policy"]
+    return dict(part.strip().split(" ", 1) for part in policy.split(";") if part.strip())
+
+
+@pytest.fixture
+def responses():
+    """Every main page, a 404, an htmx fragment and a refused post, as their visitors get them."""
+    user = UserFactory(is_staff=True, is_superuser=True)
+    scene = build_pages(user)
+    signed_in, anonymous = Client(), Client()
+    signed_in.force_login(user)
+    got = {page.name: (anonymous if page.who == "anonymous" else signed_in).get(page.url) for page in scene.pages}
+    got["not found"] = signed_in.get("/no-such-page/")
+    got["htmx fragment"] = signed_in.get(
+        reverse("exams:question", args=[scene.exam.pk, 1]),
+        headers={"HX-Request": "true", "HX-Target": "question-card"},
+    )
+    got["bad request"] = signed_in.post(reverse("exams:flag", args=[scene.exam.pk, 1]), {"state": "maybe"})
+    got["csv export"] = signed_in.get(reverse("insights:export"))
+    return got
+
+
+def test_every_response_carries_the_security_headers(responses):
+    missing = {}
+    for name, response in responses.items():
+        headers = response.headers
+        problems = [
+            header
+            for header, value in [
+                ("X-Frame-Options", "DENY"),
+                ("X-Content-Type-Options", "nosniff"),
+                ("Referrer-Policy", "same-origin"),
+                ("Cross-Origin-Opener-Policy", "same-origin"),
+            ]
+            if headers.get(header) != value
+        ]
+        if "Content-Security-Policy" not in headers:
+            problems.append("Content-Security-Policy")
+        if problems:
+            missing[name] = problems
+
+    assert missing == {}
+    assert responses["not found"].status_code == 404
+    assert responses["bad request"].status_code == 400
+
+
+def test_csp_locks_down_styles_frames_plugins_base_and_forms(responses):
+    for name, response in responses.items():
+        policy = directives(response)
+        assert policy["default-src"] == "'self'", name
+        assert policy["style-src"] == "'self'", name  # no inline styles, no style= attributes
+        assert policy["frame-ancestors"] == "'none'", name
+        assert policy["object-src"] == "'none'", name
+        assert policy["base-uri"] == "'none'", name
+        assert policy["form-action"] == "'self'", name
+        assert "unsafe-inline" not in response.headers["Content-Security-Policy"], name
+        assert "unsafe-eval" not in response.headers["Content-Security-Policy"], name
+
+
+def test_pages_carry_no_inline_script_or_style(responses):
+    """The CSP would block them in the browser; catch them here too, with the page's name."""
+    for name, response in responses.items():
+        if "text/html" not in response.headers.get("Content-Type", ""):
+            continue
+        html = response.content.decode()
+        script_src = directives(response)["script-src"]
+        nonce = script_src.split("'nonce-")[1].split("'")[0] if "'nonce-" in script_src else None
+        scripts = html.split("<script")[1:]
+        inline = [chunk[:80] for chunk in scripts if "src=" not in chunk.split(">")[0]]
+        unnonced = [chunk[:80] for chunk in inline if not nonce or f'nonce="{nonce}"' not in chunk.split(">")[0]]
+        assert unnonced == [], name
+        assert " style=" not in html, name
+        assert " hx-on" not in html and "data-hx-on" not in html, name
+
+
+def test_hsts_over_https(client):
+    response = client.get(reverse("dashboard"), secure=True)
+
+    assert response.headers["Strict-Transport-Security"] == "max-age=31536000; includeSubDomains; preload"
+
+
+def test_session_and_csrf_cookies_are_secure_http_only_and_same_site(client):
+    client.get(reverse("accounts:login"), secure=True)
+    client.post(reverse("practice:bookmark", args=["nope"]), {"state": "1"}, secure=True)
+    client.force_login(UserFactory())
+    client.get(reverse("exams:list"), secure=True)
+
+    for name in ("sessionid", "csrftoken"):
+        cookie = client.cookies[name]
+        assert cookie["secure"] is True, name
+        assert cookie["httponly"] is True, name
+        assert cookie["samesite"] == "Lax", name
+
+
+def test_server_errors_do_not_leak_details(client, settings):
+    """DEBUG is off: a 404 is our page, without a URL-pattern listing or a traceback."""
+    response = client.get("/exams/attempts/1/1/answer/")
+
+    assert response.status_code in (404, 405)
+    assert b"Using the URLconf" not in response.content
+    assert b"Traceback" not in response.content
