@@ -13,6 +13,7 @@ import http.client
 import os
 import random
 import re
+import shutil
 import signal
 import socket
 import subprocess
@@ -169,6 +170,45 @@ class Server:
     def close(self) -> None:
         self.stop()
         self.log_path.unlink(missing_ok=True)
+
+
+# --- the PostgreSQL server ------------------------------------------------------------
+
+
+def pg_cluster_command(action: str) -> list[str]:
+    """``pg_ctlcluster`` for the local cluster (Debian's; CI runs as root, as here)."""
+    versions = sorted(os.listdir("/etc/postgresql")) if os.path.isdir("/etc/postgresql") else []
+    if not versions or not shutil.which("pg_ctlcluster"):
+        raise AssertionError("pg_ctlcluster and /etc/postgresql are needed to restart PostgreSQL in this test")
+    return ["pg_ctlcluster", "--skip-systemctl-redirect", versions[0], "main", action]
+
+
+def pg_ready() -> bool:
+    from django.db import connection
+
+    config = connection.settings_dict
+    command = ["pg_isready", "-q", "-h", config["HOST"] or "/var/run/postgresql", "-p", str(config["PORT"] or 5432)]
+    return subprocess.run(command, check=False, timeout=10).returncode == 0
+
+
+def pg_control(action: str, *, timeout: float = 60) -> None:
+    """Stop or start the cluster; ``start`` waits until it accepts connections."""
+    subprocess.run(pg_cluster_command(action), check=True, timeout=timeout, capture_output=True)
+    if action in ("start", "restart"):
+        deadline = time.monotonic() + timeout
+        while not pg_ready():
+            if time.monotonic() > deadline:
+                raise AssertionError(f"PostgreSQL not ready {timeout} s after {action}")
+            time.sleep(0.2)
+
+
+def pg_ensure_running() -> None:
+    """Leave PostgreSQL running whatever happened (the rest of the suite needs it)."""
+    if not pg_ready():
+        subprocess.run(pg_cluster_command("start"), check=False, timeout=60, capture_output=True)
+        deadline = time.monotonic() + 60
+        while not pg_ready() and time.monotonic() < deadline:
+            time.sleep(0.2)
 
 
 # --- the candidate's browser ----------------------------------------------------------
