@@ -38,7 +38,7 @@ COUNT_CHOICES = [("10", "10"), ("20", "20"), ("65", "65"), ("endless", _("Endles
 class PracticeStartForm(forms.Form):
     error_messages = {"scope": _("Choose what to practise from the list.")}
 
-    scope = forms.CharField(max_length=80)
+    scope = forms.CharField(max_length=80, error_messages={"required": error_messages["scope"]})
     count = forms.ChoiceField(choices=COUNT_CHOICES, initial="10")
     language = forms.ChoiceField(choices=[("en", _("English")), ("ja", _("Japanese"))], initial="en")
 

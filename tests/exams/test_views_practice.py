@@ -1,0 +1,412 @@
+import pytest
+from django.utils import timezone
+
+from exams.attempts import PRACTICE_BATCH, record_answer, start_practice
+from exams.models import Attempt, Bookmark, Response
+from questions.models import Option, Question, Tag
+from tests.exams.conftest import make_bank
+from tests.exams.test_views_exam import answer_post, htmx
+from tests.factories import BookmarkFactory, make_single_question
+
+pytestmark = pytest.mark.django_db
+
+TYPES = ("single", "multiple", "ordering", "matching")
+
+
+@pytest.fixture
+def session(guest):
+    make_bank({1: 2, 2: 2, 3: 2, 4: 2, 5: 2}, types=TYPES)
+    return start_practice(guest.pk, scope={"kind": "all"}, count=10, language="en", now=timezone.now())
+
+
+def item(attempt, position):
+    return attempt.items.select_related("attempt").get(position=position)
+
+
+def first_of_type(attempt, kind):
+    return next(i for i in attempt.items.select_related("attempt").order_by("position") if i.snapshot["type"] == kind)
+
+
+# --- picker and start ---------------------------------------------------------------------
+
+
+def test_picker_shows_how_many_questions_each_scope_has(client, guest):
+    questions = make_bank({1: 2, 3: 3})
+    questions[0].tags.add(Tag.objects.create(slug="sagemaker"))
+    make_bank({2: 4}, language="ja")
+    BookmarkFactory(owner=guest, question_uid=questions[1].uid)
+
+    response = client.get("/practice/")
+
+    assert '<option value="all" selected>Everything (5)</option>' in response.text
+    assert '<option value="domain:3">3. Applications of Foundation Models (3)</option>' in response.text
+    assert '<option value="task:1.1">1.1 Explain basic AI concepts and terminologies (2)</option>' in response.text
+    assert '<option value="tag:sagemaker">sagemaker (1)</option>' in response.text
+    assert '<option value="bookmarked">Bookmarked (1)</option>' in response.text
+    assert '<option value="unseen">Never seen (5)</option>' in response.text
+    assert '<option value="mistakes">My mistakes (0)</option>' in response.text
+
+
+def test_picker_counts_the_chosen_language(client):
+    make_bank({1: 2})
+    make_bank({2: 4}, language="ja")
+
+    response = client.get("/practice/?language=ja&scope=domain:2")
+
+    assert '<option value="all">Everything (4)</option>' in response.text
+    assert '<option value="domain:2" selected>' in response.text
+    assert '<input type="hidden" name="language" value="ja">' in response.text
+
+
+def test_picker_refuses_an_unknown_language(client):
+    assert client.get("/practice/?language=xx").status_code == 400
+
+
+def test_picker_lists_open_sessions_with_resume(client, session):
+    response = client.get("/practice/")
+
+    assert f'href="/practice/{session.pk}/">Resume</a>' in response.text
+    assert "0 / 10 answered" in response.text
+
+
+def test_a_guest_starts_practice_in_one_post(client):
+    make_bank({3: 3})
+
+    response = client.post("/practice/start/", {"scope": "domain:3", "count": "20", "language": "en"}, follow=True)
+
+    attempt = Attempt.objects.get()
+    assert response.redirect_chain == [(f"/practice/{attempt.pk}/1/", 302)]
+    assert (attempt.scope, attempt.target_count) == ({"kind": "domain", "value": "3"}, 3)
+    assert "Only 3 questions match this choice, so this session has 3." in response.text
+    assert attempt.owner.is_guest
+
+
+def test_endless_practice_has_no_target(client):
+    make_bank({3: 3})
+
+    client.post("/practice/start/", {"scope": "all", "count": "endless", "language": "en"})
+
+    assert Attempt.objects.get().target_count is None
+
+
+@pytest.mark.parametrize("scope", ["bogus", "domain", "task:", "due", ""])
+def test_a_bad_scope_goes_back_with_a_message(client, scope):
+    make_bank({3: 3})
+
+    response = client.post("/practice/start/", {"scope": scope, "count": "10", "language": "en"}, follow=True)
+
+    assert "Choose what to practise from the list." in response.text
+    assert Attempt.objects.count() == 0
+
+
+def test_an_empty_scope_says_so(client):
+    make_bank({3: 3})
+
+    response = client.post("/practice/start/", {"scope": "mistakes", "count": "10", "language": "en"}, follow=True)
+
+    assert "No published questions match this choice yet." in response.text
+    assert Attempt.objects.count() == 0
+
+
+# --- answering ----------------------------------------------------------------------------
+
+
+def test_question_page_shows_the_form_and_nothing_of_the_answer(client, session):
+    for question in Question.objects.all():
+        question.explanation = "SECRET-EXPLANATION"
+        question.save()
+    Option.objects.update(rationale="SECRET-RATIONALE")
+    fresh = start_practice(session.owner_id, scope={"kind": "all"}, count=10, language="en", now=timezone.now())
+
+    for position in range(1, 11):
+        response = client.get(f"/practice/{fresh.pk}/{position}/")
+
+        assert "SECRET" not in response.text
+        assert "Correct answer" not in response.text
+    assert 'id="answer-form"' in response.text
+
+
+def test_a_single_choice_is_a_row_of_one_click_buttons(client, session):
+    single = first_of_type(session, "single")
+
+    response = client.get(f"/practice/{session.pk}/{single.position}/")
+
+    assert response.text.count('<button type="submit" name="choice"') == 4
+    assert "data-check" not in response.text
+
+
+@pytest.mark.parametrize("kind", TYPES)
+@pytest.mark.parametrize("right", [True, False])
+def test_htmx_answer_brings_the_verdict_key_rationales_and_explanation(client, session, kind, right):
+    current = first_of_type(session, kind)
+
+    response = client.post(
+        f"/exams/attempts/{session.pk}/{current.position}/answer/",
+        answer_post(current.snapshot, right=right, seq=3, confidence="unsure"),
+        **htmx("question-card"),
+    )
+
+    text = response.text
+    verdict = "Correct" if right else "Incorrect"
+    assert f'data-announce="{verdict}"' in text
+    assert "autofocus" in text
+    assert current.snapshot["explanation"] in text
+    assert all(row["rationale"] in text for row in current.snapshot["options"])
+    assert "https://docs.aws.amazon.com/bedrock/latest/userguide/what-is-bedrock.html" in text
+    assert "you said: Unsure" in text
+    assert 'data-seq="3"' in text
+    assert '<p id="progress" class="progress-line" data-progress hx-swap-oob="true">' in text
+    assert "<header" not in text
+    stored = Response.objects.get(item=current)
+    assert (stored.is_correct, stored.confidence) == (right, "unsure")
+
+
+def test_a_plain_answer_redirects_to_the_feedback_page(client, session):
+    current = item(session, 1)
+
+    response = client.post(f"/exams/attempts/{session.pk}/1/answer/", answer_post(current.snapshot), follow=True)
+
+    assert response.redirect_chain == [(f"/practice/{session.pk}/1/", 302)]
+    assert 'data-announce="Correct"' in response.text
+    assert f'href="/practice/{session.pk}/2/"' in response.text
+
+
+def test_the_first_answer_is_final(client, session):
+    current = item(session, 1)
+    client.post(f"/exams/attempts/{session.pk}/1/answer/", answer_post(current.snapshot, right=False))
+
+    response = client.post(
+        f"/exams/attempts/{session.pk}/1/answer/", answer_post(current.snapshot, seq=9), **htmx("question-card")
+    )
+
+    assert 'data-announce="Incorrect"' in response.text
+    assert Response.objects.get().is_correct is False
+
+
+def test_check_answer_without_a_choice_asks_for_one(client, session):
+    current = first_of_type(session, "multiple")
+
+    response = client.post(
+        f"/exams/attempts/{session.pk}/{current.position}/answer/", {"seq": 1}, **htmx("question-card")
+    )
+
+    assert "Choose an answer first." in response.text
+    assert 'id="answer-form"' in response.text
+    assert not Response.objects.exists()
+
+
+def test_a_plain_ordering_move_rearranges_the_proposal_without_answering(client, session):
+    current = first_of_type(session, "ordering")
+    shown = [row["id"] for row in current.snapshot["options"]]
+    url = f"/practice/{session.pk}/{current.position}/"
+
+    response = client.post(
+        f"/exams/attempts/{session.pk}/{current.position}/answer/",
+        {"seq": 1, "order": shown, "move": f"{shown[2]}:up"},
+    )
+
+    proposal = [shown[0], shown[2], shown[1], *shown[3:]]
+    assert response["Location"] == f"{url}?order={','.join(map(str, proposal))}"
+    page = client.get(response["Location"]).text
+    assert [int(part.split('"')[0]) for part in page.split('name="order" value="')[1:]] == proposal
+    assert not Response.objects.exists()
+
+
+def test_a_forged_option_is_a_400(client, session):
+    current = first_of_type(session, "single")
+    foreign = Option.objects.filter(question=make_single_question()).first().pk
+
+    response = client.post(f"/exams/attempts/{session.pk}/{current.position}/answer/", {"seq": 1, "choice": foreign})
+
+    assert response.status_code == 400
+    assert not Response.objects.exists()
+
+
+def test_another_owner_cannot_see_or_answer(other_client, session):
+    current = item(session, 1)
+
+    assert other_client.get(f"/practice/{session.pk}/1/").status_code == 404
+    assert other_client.get(f"/practice/{session.pk}/summary/").status_code == 404
+    assert other_client.post(f"/practice/{session.pk}/finish/").status_code == 404
+    response = other_client.post(f"/exams/attempts/{session.pk}/1/answer/", answer_post(current.snapshot))
+    assert response.status_code == 404
+    assert not Response.objects.exists()
+
+
+@pytest.mark.parametrize("count", [10, 65])
+def test_answer_save_takes_at_most_five_queries(client, guest, count, django_assert_num_queries):
+    make_bank({1: count})
+    attempt = start_practice(guest.pk, scope={"kind": "all"}, count=count, language="en", now=timezone.now())
+    current = item(attempt, count)
+
+    # session, item with attempt and response, the upsert, the progress count
+    with django_assert_num_queries(4):
+        response = client.post(
+            f"/exams/attempts/{attempt.pk}/{count}/answer/", answer_post(current.snapshot), **htmx("question-card")
+        )
+
+    assert 'data-announce="Correct"' in response.text
+
+
+def test_question_page_as_htmx_renders_only_the_card(client, session):
+    response = client.get(f"/practice/{session.pk}/2/", **htmx("question-card"))
+
+    assert response.text.lstrip().startswith('<section id="question-card"')
+    assert "<header" not in response.text
+
+
+# --- sessions -----------------------------------------------------------------------------
+
+
+def test_resume_goes_to_the_first_unanswered_question(client, session):
+    current = item(session, 1)
+    record_answer(current, answer=current.snapshot["key"], seq=1, now=timezone.now())
+
+    assert client.get(f"/practice/{session.pk}/")["Location"] == f"/practice/{session.pk}/2/"
+
+
+def test_the_last_feedback_leads_to_the_summary(client, session):
+    for position in range(1, 11):
+        current = item(session, position)
+        record_answer(current, answer=current.snapshot["key"], seq=1, now=timezone.now())
+
+    page = client.get(f"/practice/{session.pk}/10/")
+    response = client.post(f"/practice/{session.pk}/finish/", follow=True)
+
+    assert "See summary" in page.text
+    assert response.redirect_chain == [(f"/practice/{session.pk}/summary/", 302)]
+    assert "10 / 10" in response.text
+    assert Attempt.objects.get().status == Attempt.Status.SUBMITTED
+
+
+def test_summary_shows_score_topics_and_mistakes_again(client, session):
+    for position in range(1, 5):
+        current = item(session, position)
+        record_answer(current, answer=current.snapshot["key"], seq=1, now=timezone.now())
+    for position in (5, 6):
+        current = item(session, position)
+        wrong = answer_post(current.snapshot, right=False)
+        record_answer(current, answer=_parsed(current.snapshot, wrong), seq=1, now=timezone.now())
+
+    response = client.get(f"/practice/{session.pk}/summary/")
+
+    assert '<span class="score-value">4 / 6</span> <span class="score-scale">67%</span>' in response.text
+    assert "Practise mistakes again (2)" in response.text
+    assert "Back to dashboard" in response.text
+    assert "This session is still open." in response.text
+    assert response.text.count("Task 1.1") + response.text.count("Task 2.1") >= 1
+
+
+def _parsed(snapshot, data):
+    from django.http import QueryDict
+
+    from exams.grading import parse_answer
+
+    query = QueryDict(mutable=True)
+    for name, value in data.items():
+        query.setlist(name, [str(v) for v in value] if isinstance(value, list) else [str(value)])
+    return parse_answer(snapshot, query)
+
+
+def test_practise_mistakes_again_starts_a_session_of_the_wrong_ones(client, session):
+    wrong_items = [item(session, 2), item(session, 7)]
+    for current in wrong_items:
+        record_answer(
+            current,
+            answer=_parsed(current.snapshot, answer_post(current.snapshot, right=False)),
+            seq=1,
+            now=timezone.now(),
+        )
+    current = item(session, 1)
+    record_answer(current, answer=current.snapshot["key"], seq=1, now=timezone.now())
+
+    response = client.post(f"/practice/{session.pk}/mistakes/")
+
+    retry = Attempt.objects.exclude(pk=session.pk).get()
+    assert response["Location"] == f"/practice/{retry.pk}/1/"
+    assert list(retry.items.order_by("position").values_list("question_id", flat=True)) == [
+        i.question_id for i in wrong_items
+    ]
+
+
+def test_endless_sessions_draw_more_when_the_batch_is_done(client, guest):
+    make_bank({1: PRACTICE_BATCH + 2})
+    endless = start_practice(guest.pk, scope={"kind": "all"}, count=None, language="en", now=timezone.now())
+
+    response = client.get(f"/practice/{endless.pk}/{PRACTICE_BATCH + 1}/")
+
+    assert response.status_code == 200
+    assert endless.items.count() == PRACTICE_BATCH + 2
+    assert client.get(f"/practice/{endless.pk}/{PRACTICE_BATCH + 3}/")["Location"] == (
+        f"/practice/{endless.pk}/summary/"
+    )
+
+
+# --- bookmarks ----------------------------------------------------------------------------
+
+
+def test_bookmark_htmx_sets_the_state_idempotently(client, guest):
+    question = make_single_question()
+
+    for _ in range(2):
+        response = client.post(
+            f"/practice/bookmarks/{question.uid}/", {"state": "1", "seq": "2"}, **htmx(f"bookmark-{question.uid}")
+        )
+
+    assert Bookmark.objects.filter(owner=guest, question_uid=question.uid).count() == 1
+    assert 'aria-pressed="true"' in response.text
+    assert 'name="state" value="0"' in response.text
+    assert 'data-seq="2"' in response.text
+
+
+def test_bookmark_off_removes_it_and_a_plain_post_goes_back(client, guest):
+    question = make_single_question()
+    BookmarkFactory(owner=guest, question_uid=question.uid)
+
+    response = client.post(f"/practice/bookmarks/{question.uid}/", {"state": "0", "next": "/practice/"})
+
+    assert response["Location"] == "/practice/"
+    assert not Bookmark.objects.exists()
+
+
+def test_bookmark_refuses_foreign_redirects_unknown_questions_and_bad_states(client, guest):
+    question = make_single_question()
+
+    away = client.post(f"/practice/bookmarks/{question.uid}/", {"state": "1", "next": "https://evil.example/"})
+    unknown = client.post("/practice/bookmarks/no-such-question/", {"state": "1"})
+    bad = client.post(f"/practice/bookmarks/{question.uid}/", {"state": "toggle"})
+
+    assert away["Location"] == "/practice/bookmarks/"
+    assert (unknown.status_code, bad.status_code) == (404, 400)
+    assert Bookmark.objects.count() == 1
+
+
+def test_a_visitor_bookmarking_becomes_a_guest_owner(client):
+    question = make_single_question()
+
+    client.post(f"/practice/bookmarks/{question.uid}/", {"state": "1"})
+
+    assert Bookmark.objects.get().owner.is_guest
+
+
+def test_bookmark_list_shows_only_my_bookmarks(client, guest):
+    mine, theirs = make_single_question(stem="Mine to keep"), make_single_question(stem="Someone else's")
+    BookmarkFactory(owner=guest, question_uid=mine.uid)
+    BookmarkFactory(question_uid=theirs.uid)
+
+    response = client.get("/practice/bookmarks/")
+
+    assert "Mine to keep" in response.text
+    assert "Someone else" not in response.text
+    assert 'aria-pressed="true"' in response.text
+
+
+def test_the_question_page_shows_the_bookmark_state(client, session):
+    BookmarkFactory(owner_id=session.owner_id, question_uid=item(session, 3).snapshot["uid"])
+
+    pressed = client.get(f"/practice/{session.pk}/3/")
+    unpressed = client.get(f"/practice/{session.pk}/4/")
+
+    assert 'data-shortcut="b">' in pressed.text
+    assert 'aria-pressed="true" data-shortcut="b"' in pressed.text
+    assert 'aria-pressed="false" data-shortcut="b"' in unpressed.text
