@@ -132,3 +132,27 @@ def test_axe_check_reports_a_real_violation(live_server, watched_page):
 
     assert any(line.startswith("button-name (critical)") for line in found), found
     assert any(line.startswith("color-contrast (serious)") for line in found), found
+
+
+MARKS = """() => Array.from(
+  document.querySelectorAll(".mark-ok, .mark-bad, .verdict-ok, .verdict-bad")
+).map((mark) => ({
+  text: mark.innerText.trim(),
+  icon: Array.from(mark.querySelectorAll("[aria-hidden=true]")).some(
+    (icon) => /[✓✗]/.test(icon.textContent) && icon.getClientRects().length > 0
+  ),
+}))"""
+
+
+@pytest.mark.parametrize("name", ["exam results", "practice feedback single", "practice feedback matching"])
+def test_correctness_is_shown_by_word_and_icon_not_colour_alone(live_server, watched_page, name):
+    page = watched_page
+    user = UserFactory()
+    scene = build_pages(user)
+    log_in(page, live_server, user)
+
+    page.goto(f"{live_server.url}{scene.url(name)}")
+    marks = page.evaluate(MARKS)
+
+    assert len(marks) >= 2
+    assert [mark for mark in marks if not (mark["icon"] and any(ch.isalpha() for ch in mark["text"]))] == []

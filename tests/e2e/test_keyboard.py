@@ -1,0 +1,140 @@
+"""A mock exam sat with the keyboard alone, with a visible focus ring at every stop.
+
+Tab reaches every control of the exam question page in order, each showing a focus
+indicator (an outline or a ring under :focus-visible); the candidate flags, answers,
+moves between questions, reviews and submits without a pointer.
+"""
+
+import pytest
+from django.utils import timezone
+from playwright.sync_api import expect
+
+from accounts.models import Owner
+from exams import attempts
+from tests.e2e.test_accessibility import CSP_LISTENER, axe_violations, csp_violations, log_in
+from tests.factories import BlueprintFactory, UserFactory, _task, make_single_question
+from tests.main_pages import DOMAIN_TASK
+
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+
+FOCUSED = """() => {
+  const element = document.activeElement;
+  const style = getComputedStyle(element);
+  return {
+    tag: element.tagName.toLowerCase(),
+    id: element.id,
+    text: (element.innerText || element.value || element.getAttribute("aria-label") || "").trim().slice(0, 40),
+    focusVisible: element.matches(":focus-visible"),
+    outline: style.outlineStyle !== "none" && parseFloat(style.outlineWidth) >= 2,
+    ring: style.boxShadow !== "none",
+    shown: element.getClientRects().length > 0,
+  };
+}"""
+
+
+@pytest.fixture
+def exam_page(live_server, page, console_problems):
+    """A candidate on question 1 of a 10-question mock of single-answer questions."""
+    user = UserFactory()
+    for task in DOMAIN_TASK.values():
+        for _ in range(3):
+            make_single_question(task=_task(task))
+    blueprint = BlueprintFactory(question_count=10, unscored_count=2, minutes=15)
+    owner = Owner.objects.create(user=user)
+    exam = attempts.start_exam(owner.pk, blueprint, now=timezone.now())
+    page.add_init_script(CSP_LISTENER)
+    log_in(page, live_server, user)
+    page.goto(f"{live_server.url}/exams/attempts/{exam.pk}/1/")
+    return page, exam
+
+
+def tab_to(page, predicate, limit=80):
+    """Press Tab until the focused element matches ``predicate`` (a dict test); return it."""
+    for _ in range(limit):
+        page.keyboard.press("Tab")
+        focused = page.evaluate(FOCUSED)
+        if predicate(focused):
+            return focused
+    raise AssertionError("Tab never reached the control")
+
+
+def test_every_tab_stop_on_the_exam_page_shows_focus(exam_page):
+    page, _exam = exam_page
+    stops = []
+    for _ in range(80):
+        page.keyboard.press("Tab")
+        focused = page.evaluate(FOCUSED)
+        if focused["tag"] == "body" or (stops and focused == stops[0]):
+            break
+        stops.append(focused)
+
+    labels = [stop["text"] for stop in stops]
+    assert labels[0] == "Skip to content"
+    for needed in ("Flag for review", "Next", "Review"):
+        assert any(needed in label for label in labels), (needed, labels)
+    assert sum(stop["tag"] == "input" for stop in stops) == 1  # a radio group is one stop
+    assert sum(stop["text"][:2].strip().isdigit() for stop in stops) >= 10, labels  # the navigator's cells
+    invisible = [stop for stop in stops if not (stop["focusVisible"] and (stop["outline"] or stop["ring"]))]
+    assert invisible == []
+    assert all(stop["shown"] for stop in stops)
+
+
+def press_and_confirm(page, key, path_part):
+    """Press ``key`` and wait for the request it sends (``path_part`` in its URL) to succeed."""
+    with page.expect_response(lambda response: path_part in response.url) as sent:
+        page.keyboard.press(key)
+    assert sent.value.status == 200, (key, sent.value.status)
+
+
+def test_a_mock_exam_by_keyboard_alone(exam_page, console_problems):
+    page, exam = exam_page
+    base = page.url.rsplit("/", 2)[0]
+
+    # Flag question 1: Tab to the button, Enter.
+    tab_to(page, lambda focused: "Flag for review" in focused["text"])
+    press_and_confirm(page, "Enter", "/flag/")
+    expect(page.locator("#flag-button")).to_have_attribute("aria-pressed", "true")
+
+    # Answer it: Tab into the radio group, Space picks the focused option, an arrow changes it.
+    tab_to(page, lambda focused: focused["tag"] == "input")
+    press_and_confirm(page, "Space", "/answer/")
+    press_and_confirm(page, "ArrowDown", "/answer/")
+    second = exam.items.get(position=1).snapshot["options"][1]["id"]
+    expect(page.locator(f"#choice-{second}")).to_be_checked()
+    expect(page.locator("#save-status")).to_contain_text("Saved")
+
+    # N: the next question; there, 2 chooses the second option, F flags, P goes back.
+    page.keyboard.press("n")
+    expect(page).to_have_url(f"{base}/2/")
+    press_and_confirm(page, "2", "/answer/")
+    press_and_confirm(page, "f", "/flag/")
+    expect(page.locator("#flag-button")).to_have_attribute("aria-pressed", "true")
+    page.keyboard.press("p")
+    expect(page).to_have_url(f"{base}/1/")
+    expect(page.locator(f"#choice-{second}")).to_be_checked()
+
+    # Review, then "Submit exam" and its confirmation, all with Tab and Enter.
+    tab_to(page, lambda focused: focused["tag"] == "a" and focused["text"] == "Review")
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("heading", name="Review", level=1)).to_be_visible()
+    assert axe_violations(page) == []
+    tab_to(page, lambda focused: focused["text"] == "Submit exam")
+    page.keyboard.press("Enter")
+    dialog = page.locator("#submit-dialog")
+    expect(dialog).to_be_visible()
+    expect(dialog).to_contain_text("8 questions are unanswered")
+    focused = page.evaluate(FOCUSED)
+    if focused["text"] != "Submit exam":
+        focused = tab_to(page, lambda focused: focused["text"] == "Submit exam")
+    assert focused["focusVisible"] and (focused["outline"] or focused["ring"])
+    page.keyboard.press("Enter")
+
+    expect(page).to_have_url(f"{base.rsplit('/', 1)[0]}/{exam.pk}/results/")
+    assert console_problems == []
+    assert csp_violations(page) == []
+    items = {item.position: item for item in exam.items.select_related("response")}
+    assert items[1].flagged and items[2].flagged
+    assert items[1].response.answer == [second]
+    assert items[2].response.answer == [items[2].snapshot["options"][1]["id"]]
+    exam.refresh_from_db()
+    assert exam.status == "submitted"
