@@ -70,6 +70,10 @@ class ItemStatisticAdmin(admin.ModelAdmin):
     list_filter = [SuspiciousFilter, "status", "language", "type", "task__domain", "task"]
     list_select_related = ["task"]
     search_fields = ["uid", "stem"]
+    search_help_text = _(
+        "Search by uid or question text. Figures count each candidate's first answer to a question (in any "
+        "language) and are refreshed every five minutes."
+    )
     ordering = ["uid", "language"]
     list_per_page = 50
 
@@ -122,7 +126,7 @@ class ItemStatisticAdmin(admin.ModelAdmin):
     @admin.display(description=_("average time"))
     def average_time(self, row):
         seconds = row.stats.average_seconds
-        return "–" if seconds is None else f"{seconds:.0f} s"
+        return "–" if seconds is None else _("%(seconds)s s") % {"seconds": f"{seconds:.0f}"}
 
     @admin.display(description=_("check"))
     def verdict(self, row):

@@ -18,20 +18,23 @@ first answers and a facility under 0.2 or over 0.95, or a negative discriminatio
 
 Ranking candidates needs a window over every first answer, which the ORM cannot join
 back to the answers, so the aggregation is one SQL statement (standard SQL that both
-SQLite and PostgreSQL run); ``item_statistics`` runs three queries whatever the number
-of questions.
+SQLite and PostgreSQL run): two queries whatever the number of questions, cached for a
+few minutes (``item_statistics``).
 """
 
 import json
 from collections import Counter
 from dataclasses import dataclass
 
+from django.core.cache import cache
 from django.db import connection
 
 from exams.models import Attempt, AttemptItem, Mode, Response
 from questions.models import Option, Question
 
 SUSPICIOUS_MIN = 10
+CACHE_KEY = "insights:item-statistics"
+CACHE_SECONDS = 300
 TOO_HARD = 0.2
 TOO_EASY = 0.95
 
@@ -74,23 +77,29 @@ class ItemStats:
 
 def _first_answers_sql() -> tuple[str, list]:
     """A WITH clause defining ``firsts``: each candidate's first settled answer per question uid,
-    and ``thirds``: each candidate's third (1 lower … 3 upper) by share of correct first answers."""
+    and ``thirds``: each candidate's third (1 lower … 3 upper) by share of correct first answers.
+
+    The window sorts every settled answer, so its rows stay narrow (a uid becomes the
+    smallest id among its rows) to keep the sort in memory on a large log.
+    """
     response, item, attempt, question = (model._meta.db_table for model in (Response, AttemptItem, Attempt, Question))
     sql = f"""
-    WITH settled AS (
-        SELECT r.id AS id, a.owner_id AS owner_id, i.question_id AS question_id, q.uid AS uid, q.type AS type,
-               CASE WHEN r.is_correct THEN 1 ELSE 0 END AS correct, r.time_spent_ms AS ms,
-               r.answered_at AS answered_at, r.answer AS answer
+    WITH canon AS (
+        SELECT id, MIN(id) OVER (PARTITION BY uid) AS uid_id FROM {question}
+    ), settled AS (
+        SELECT r.id AS id, a.owner_id AS owner_id, i.question_id AS question_id, c.uid_id AS uid_id,
+               CASE WHEN r.is_correct THEN 1 ELSE 0 END AS correct, r.time_spent_ms AS ms, r.answered_at AS answered_at
         FROM {response} r
         JOIN {item} i ON i.id = r.item_id
         JOIN {attempt} a ON a.id = i.attempt_id
-        JOIN {question} q ON q.id = i.question_id
+        JOIN canon c ON c.id = i.question_id
         WHERE NOT (a.mode = %s AND a.status = %s)
     ), ranked AS (
-        SELECT settled.*, ROW_NUMBER() OVER (PARTITION BY owner_id, uid ORDER BY answered_at, id) AS nth
+        SELECT id, owner_id, question_id, correct, ms,
+               ROW_NUMBER() OVER (PARTITION BY owner_id, uid_id ORDER BY answered_at, id) AS nth
         FROM settled
     ), firsts AS (
-        SELECT * FROM ranked WHERE nth = 1
+        SELECT id, owner_id, question_id, correct, ms FROM ranked WHERE nth = 1
     ), thirds AS (
         SELECT owner_id, NTILE(3) OVER (ORDER BY AVG(1.0 * correct), owner_id) AS third
         FROM firsts GROUP BY owner_id
@@ -101,46 +110,63 @@ def _first_answers_sql() -> tuple[str, list]:
 
 def _only(question_ids) -> tuple[str, list]:
     if question_ids is None:
-        return "", []
-    return f"WHERE f.question_id IN ({', '.join(['%s'] * len(question_ids))})", list(question_ids)
+        return "1 = 1", []
+    return f"f.question_id IN ({', '.join(['%s'] * len(question_ids))})", list(question_ids)
 
 
 def item_statistics(question_ids=None) -> dict[int, ItemStats]:
     """Statistics of the given question rows (all answered questions when None), by question id.
 
-    Questions nobody has answered are absent. Three queries, whatever the number of questions.
+    Questions nobody has answered are absent. Ranking the candidates reads the whole log
+    whatever the questions asked for (about a second per 100,000 answers on PostgreSQL),
+    so the figures of every question are computed at most once every ``CACHE_SECONDS``
+    and kept in the cache that all app processes share; authors do not need them to
+    the minute. A computation is two queries, whatever the number of questions.
     """
+    every = cache.get(CACHE_KEY)
+    if every is None:
+        every = compute_item_statistics()
+        cache.set(CACHE_KEY, every, CACHE_SECONDS)
+    if question_ids is None:
+        return every
+    return {pk: every[pk] for pk in question_ids if pk in every}
+
+
+def compute_item_statistics(question_ids=None) -> dict[int, ItemStats]:
+    """``item_statistics`` straight from the log, without the cache: one statement for
+    the figures and the wrong answers, one query for the options' texts."""
     if question_ids is not None:
         question_ids = list(question_ids)
         if not question_ids:
             return {}
     with_sql, with_params = _first_answers_sql()
-    where, where_params = _only(question_ids)
+    only, only_params = _only(question_ids)
+    response, question = Response._meta.db_table, Question._meta.db_table
+    # Two result shapes in one statement, so the window runs once: the figures per
+    # question (kind 1), then each distinct wrong answer and how often it was given (kind 2).
+    sql = f"""{with_sql}
+        SELECT 1, f.question_id, COUNT(*), SUM(f.correct),
+               SUM(CASE WHEN t.third = 3 THEN 1 ELSE 0 END), SUM(CASE WHEN t.third = 3 THEN f.correct ELSE 0 END),
+               SUM(CASE WHEN t.third = 1 THEN 1 ELSE 0 END), SUM(CASE WHEN t.third = 1 THEN f.correct ELSE 0 END),
+               AVG(CASE WHEN f.ms > 0 THEN 1.0 * f.ms END), NULL, NULL
+        FROM firsts f JOIN thirds t ON t.owner_id = f.owner_id
+        WHERE {only}
+        GROUP BY f.question_id
+        UNION ALL
+        SELECT 2, f.question_id, COUNT(*), NULL, NULL, NULL, NULL, NULL, NULL, q.type, r.answer
+        FROM firsts f JOIN {response} r ON r.id = f.id JOIN {question} q ON q.id = f.question_id
+        WHERE {only} AND f.correct = 0
+        GROUP BY f.question_id, q.type, r.answer"""
     stats: dict[int, ItemStats] = {}
+    wrong_answers = []
     with connection.cursor() as cursor:
-        cursor.execute(
-            f"""{with_sql}
-            SELECT f.question_id, COUNT(*), SUM(f.correct),
-                   SUM(CASE WHEN t.third = 3 THEN 1 ELSE 0 END), SUM(CASE WHEN t.third = 3 THEN f.correct ELSE 0 END),
-                   SUM(CASE WHEN t.third = 1 THEN 1 ELSE 0 END), SUM(CASE WHEN t.third = 1 THEN f.correct ELSE 0 END),
-                   AVG(CASE WHEN f.ms > 0 THEN 1.0 * f.ms END)
-            FROM firsts f JOIN thirds t ON t.owner_id = f.owner_id
-            {where}
-            GROUP BY f.question_id""",
-            with_params + where_params,
-        )
-        for row in cursor.fetchall():
-            question_id, *counts, average_ms = row
-            stats[question_id] = ItemStats(question_id, *(int(count) for count in counts))
-            stats[question_id].average_ms = None if average_ms is None else float(average_ms)
-        cursor.execute(
-            f"""{with_sql}
-            SELECT f.question_id, f.type, f.answer, COUNT(*) FROM firsts f
-            {where} {"AND" if where else "WHERE"} f.correct = 0
-            GROUP BY f.question_id, f.type, f.answer""",
-            with_params + where_params,
-        )
-        wrong_answers = cursor.fetchall()
+        cursor.execute(sql, with_params + only_params + only_params)
+        for kind, question_id, count, *figures, average_ms, question_type, answer in cursor.fetchall():
+            if kind == 1:
+                stats[question_id] = ItemStats(question_id, int(count), *(int(figure) for figure in figures))
+                stats[question_id].average_ms = None if average_ms is None else float(average_ms)
+            else:
+                wrong_answers.append((question_id, question_type, answer, int(count)))
     _attach_wrong_choices(stats, wrong_answers)
     return stats
 

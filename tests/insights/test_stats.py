@@ -1,8 +1,9 @@
 from datetime import timedelta
 
 import pytest
+from django.core.cache import cache
 
-from insights.stats import ItemStats, item_statistics
+from insights.stats import ItemStats, compute_item_statistics, item_statistics
 from tests.factories import (
     AttemptFactory,
     GuestOwnerFactory,
@@ -88,14 +89,30 @@ def test_item_statistics_leave_out_running_mocks():
 
 
 @pytest.mark.django_db
-def test_item_statistics_run_three_queries_for_any_number_of_questions(bank, django_assert_num_queries):
+def test_item_statistics_run_two_queries_for_any_number_of_questions(bank, django_assert_num_queries):
     target, _ = bank
     many = [target.pk] + [QuestionFactory().pk for _ in range(49)]
 
-    with django_assert_num_queries(3):
-        item_statistics([target.pk])
-    with django_assert_num_queries(3):
-        item_statistics(many)
+    with django_assert_num_queries(2):
+        compute_item_statistics([target.pk])
+    with django_assert_num_queries(2):
+        compute_item_statistics(many)
+
+
+@pytest.mark.django_db
+def test_item_statistics_are_computed_once_for_every_question_then_cached(bank, django_assert_num_queries):
+    target, owners = bank
+    first = item_statistics([target.pk])
+    answer(QuestionFactory(), owner=owners[0], correct=True, at=NOW)
+
+    with django_assert_num_queries(0):
+        again = item_statistics([target.pk])
+        everything = item_statistics()
+
+    assert again == first
+    assert len(everything) == 5  # the target and the four fillers
+    cache.clear()
+    assert len(item_statistics()) == 6
 
 
 @pytest.mark.django_db
