@@ -1,3 +1,4 @@
+import json
 from datetime import date
 
 from django import forms
@@ -109,6 +110,9 @@ class QuestionAdminForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        # admin-options.js names the options' text column after the type (in the user's language).
+        labels = {"single": _("Option"), "multiple": _("Option"), "ordering": _("Item"), "matching": _("Prompt")}
+        self.fields["type"].widget.attrs["data-row-labels"] = json.dumps({k: str(v) for k, v in labels.items()})
         # The admin gives this form's instance to the options formset, which validates the
         # question as a whole and reports question-level problems on this form's fields.
         self.instance._admin_form = self
