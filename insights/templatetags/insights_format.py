@@ -43,5 +43,5 @@ def duration(seconds: int) -> str:
     """Time left as "1 h 05 min" or "12 min"."""
     minutes = max(0, seconds) // 60
     if minutes >= 60:
-        return f"{minutes // 60} h {minutes % 60:02d} min"
-    return f"{minutes} min"
+        return _("%(hours)s h %(minutes)02d min") % {"hours": minutes // 60, "minutes": minutes % 60}
+    return _("%(minutes)s min") % {"minutes": minutes}
