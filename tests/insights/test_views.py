@@ -458,3 +458,19 @@ def test_delete_history_as_htmx_redirects_the_browser(client, practised):
 
     assert response["HX-Redirect"] == reverse("insights:report")
     assert not Response.objects.exists()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("open_sessions", [1, 3])
+def test_dashboard_queries_do_not_grow_with_open_sessions(client, practised, django_assert_num_queries, open_sessions):
+    for index in range(open_sessions):
+        session = AttemptFactory(owner=practised, started_at=NOW - index * DAY, target_count=2)
+        AttemptItemFactory(attempt=session, position=1)
+    client.get(reverse("dashboard"))  # builds the review cache
+
+    # session, open attempts, the log by question, its classification, task statements,
+    # mocks, review cards
+    with django_assert_num_queries(7):
+        response = client.get(reverse("dashboard"))
+
+    assert len(response.context["open_attempts"]) == open_sessions
