@@ -4,8 +4,9 @@ import csv
 
 from django.db import transaction
 
-from exams.models import Attempt, Response
+from exams.models import Attempt
 
+from .log import settled_responses
 from .models import ReviewCard
 
 EXPORT_COLUMNS = [
@@ -34,16 +35,17 @@ class _Echo:
 
 
 def export_rows(owner_id: int | None):
-    """CSV lines of every answer the owner gave, oldest first, the question as they saw it.
+    """CSV lines of every settled answer the owner gave, oldest first, the question as they saw it.
 
-    Running mocks are included: the export shows only what the candidate themselves did.
+    A running mock's answers are left out, as everywhere in insights: their verdicts
+    would tell the candidate mid-exam which answers are right.
     """
     writer = csv.writer(_Echo())
     yield writer.writerow(EXPORT_COLUMNS)
     if owner_id is None:
         return
     rows = (
-        Response.objects.filter(item__attempt__owner_id=owner_id)
+        settled_responses(owner_id)
         .order_by("answered_at", "pk")
         .values_list(
             "answered_at",

@@ -145,9 +145,10 @@ def _replay_questions(owner_id: int, uids: list[str]) -> list[ReviewCard]:
     answers_by_uid: dict[str, list[dict]] = {}
     for row in rows:
         answers_by_uid.setdefault(row["uid"], []).append(row)
+    # Rows in uid order: two processes refreshing the same owner lock them in the same order.
     cards = [
         ReviewCard(owner_id=owner_id, question_uid=uid, watermark=answers[-1]["answered_at"], **vars(replay(answers)))
-        for uid, answers in answers_by_uid.items()
+        for uid, answers in sorted(answers_by_uid.items())
     ]
     ReviewCard.objects.bulk_create(
         cards,

@@ -401,6 +401,16 @@ def test_export_streams_the_owners_answers_as_csv(client, guest):
 
 
 @pytest.mark.django_db
+def test_export_leaves_out_a_running_mock(client, guest):
+    mock = AttemptFactory(owner=guest, mode="exam", started_at=NOW, deadline=NOW + timedelta(minutes=90))
+    answer(QuestionFactory(), owner=guest, correct=True, at=NOW, attempt=mock)
+
+    rows = _csv(client.get(reverse("insights:export")))
+
+    assert len(rows) == 1
+
+
+@pytest.mark.django_db
 def test_export_of_a_visitor_is_just_the_header(client):
     rows = _csv(client.get(reverse("insights:export")))
 
