@@ -209,7 +209,7 @@
         text.textContent = message || text.dataset.defaultText;
       }
       error.hidden = false;
-      announce(error.textContent.trim());
+      announce((text || error).textContent.trim());
     }
   }
 
