@@ -156,3 +156,22 @@ def test_correctness_is_shown_by_word_and_icon_not_colour_alone(live_server, wat
 
     assert len(marks) >= 2
     assert [mark for mark in marks if not (mark["icon"] and any(ch.isalpha() for ch in mark["text"]))] == []
+
+
+def test_dark_mode_pages_have_no_serious_violations(live_server, watched_page):
+    """The system's dark scheme swaps every colour: contrast is checked again, page by page."""
+    page = watched_page
+    user = UserFactory(is_staff=True, is_superuser=True)
+    scene = build_pages(user)
+    log_in(page, live_server, user)
+    page.emulate_media(color_scheme="dark")
+
+    found = {}
+    for target in scene.pages:
+        if target.who == "anonymous":
+            continue
+        page.goto(f"{live_server.url}{target.url}")
+        if violations := axe_violations(page, exclude=VENDOR_WIDGETS.get(target.name, ())):
+            found[target.name] = violations
+
+    assert found == {}
