@@ -12,33 +12,28 @@ COUNTS = [(10, "10"), (20, "20"), (65, "65")]
 
 
 class PractiseForm(forms.Form):
-    """What "Practise this" posts: a scope, and where to come back to if nothing can start."""
+    """What "Practise this" posts: a scope as ``kind`` or ``kind:value`` ("task:3.1", the
+    picker's notation), and where to come back to if nothing can start."""
 
     error_messages = {
         "unknown_scope": _("There is no such domain, task statement or tag."),
     }
 
-    kind = forms.ChoiceField(choices=[(kind, kind) for kind in SCOPE_KINDS])
-    value = forms.CharField(max_length=80, required=False)
+    scope = forms.CharField(max_length=90)
     count = forms.TypedChoiceField(choices=COUNTS, coerce=int, required=False, empty_value=10)
     next = forms.CharField(max_length=200, required=False)
 
-    def clean(self):
-        data = super().clean()
-        model = SCOPES_WITH_VALUE.get(data.get("kind"))
-        if model is not None:
-            value = data.get("value", "")
-            lookup = {Domain: "number", TaskStatement: "code", Tag: "slug"}[model]
-            if (
-                not (value.isdigit() if model is Domain else value)
-                or not model.objects.filter(**{lookup: value}).exists()
-            ):
+    def clean_scope(self) -> dict:
+        kind, _sep, value = self.cleaned_data["scope"].partition(":")
+        model = SCOPES_WITH_VALUE.get(kind)
+        if model is None:
+            if kind not in SCOPE_KINDS or value:
                 raise forms.ValidationError(self.error_messages["unknown_scope"], code="unknown_scope")
-        return data
-
-    def scope(self) -> dict:
-        kind = self.cleaned_data["kind"]
-        return {"kind": kind, "value": self.cleaned_data["value"]} if kind in SCOPES_WITH_VALUE else {"kind": kind}
+            return {"kind": kind}
+        lookup = {Domain: "number", TaskStatement: "code", Tag: "slug"}[model]
+        if not (value.isdigit() if model is Domain else value) or not model.objects.filter(**{lookup: value}).exists():
+            raise forms.ValidationError(self.error_messages["unknown_scope"], code="unknown_scope")
+        return {"kind": kind, "value": value}
 
     def back_url(self, request, default: str) -> str:
         """The page to return to with a message when practice cannot start (only a local one)."""

@@ -80,6 +80,11 @@ class ScopeStats:
     week_correct: int = 0
 
     @property
+    def scope(self) -> str:
+        """The practice scope of this row, as "Practise this" posts it ("task:3.1")."""
+        return f"{self.kind}:{self.value}"
+
+    @property
     def accuracy(self) -> float | None:
         return _share(self.correct, self.answers)
 

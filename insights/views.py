@@ -102,10 +102,10 @@ def practise(request: HtmxHttpRequest):
     """ "Practise this": start a practice session on one scope and go to its first question."""
     form = PractiseForm(request.POST)
     if not form.is_valid():
-        return HttpResponseBadRequest(" ".join(form.errors.get("__all__", [])) or _("Choose what to practise."))
+        return HttpResponseBadRequest(" ".join(form.errors.get("scope", [])) or _("Choose what to practise."))
     owner_id = get_or_create_owner_id(request)
     now = timezone.now()
-    scope, count, question_ids = form.scope(), form.cleaned_data["count"], None
+    scope, count, question_ids = form.cleaned_data["scope"], form.cleaned_data["count"], None
     if scope["kind"] == "due":
         question_ids = _due_question_ids(owner_id, now=now)
         count = len(question_ids)

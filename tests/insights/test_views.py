@@ -67,7 +67,7 @@ def test_report_shows_figures_charts_and_practise_buttons(client, practised):
     assert 'Practise this<span class="visually-hidden">: Describe design considerations' in page
     assert "Bedrock Knowledge Bases" in page
     assert "40 %" in page and "100 %" in page
-    assert 'name="kind" value="due"' in page  # nine wrong/right answers yesterday → some due today
+    assert 'name="scope" value="due"' in page  # nine wrong/right answers yesterday → some due today
     assert "No finished mock exam yet." in page
 
 
@@ -115,7 +115,7 @@ def test_report_of_a_visitor_invites_to_practise(client):
 
     page = response.content.decode()
     assert "No answers yet" in page
-    assert 'name="kind" value="all"' in page
+    assert 'name="scope" value="all"' in page
 
 
 @pytest.mark.django_db
@@ -200,7 +200,7 @@ def test_practise_this_starts_practice_on_the_task_and_opens_it(client, guest):
         QuestionFactory(task=_task("3.1"))
     QuestionFactory(task=_task("1.1"))
 
-    response = client.post(reverse("insights:practise"), {"kind": "task", "value": "3.1"})
+    response = client.post(reverse("insights:practise"), {"scope": "task:3.1"})
 
     attempt = Attempt.objects.get(owner=guest, mode="practice")
     assert response.status_code == 302
@@ -213,7 +213,7 @@ def test_practise_this_starts_practice_on_the_task_and_opens_it(client, guest):
 def test_practise_this_as_htmx_redirects_the_browser(client, guest):
     QuestionFactory(task=_task("2.1"))
 
-    response = client.post(reverse("insights:practise"), {"kind": "domain", "value": "2"}, headers=HTMX)
+    response = client.post(reverse("insights:practise"), {"scope": "domain:2"}, headers=HTMX)
 
     attempt = Attempt.objects.get(owner=guest)
     assert response["HX-Redirect"] == attempt.get_absolute_url()
@@ -224,7 +224,7 @@ def test_practise_this_as_htmx_redirects_the_browser(client, guest):
 def test_start_practice_makes_a_newcomer_a_guest_one_click_from_the_first_question(client):
     QuestionFactory()
 
-    response = client.post(reverse("insights:practise"), {"kind": "all"})
+    response = client.post(reverse("insights:practise"), {"scope": "all"})
 
     attempt = Attempt.objects.get()
     assert response["Location"] == attempt.get_absolute_url()
@@ -236,11 +236,13 @@ def test_start_practice_makes_a_newcomer_a_guest_one_click_from_the_first_questi
 @pytest.mark.parametrize(
     "data",
     [
-        {"kind": "task", "value": "9.9"},
-        {"kind": "domain", "value": "x"},
-        {"kind": "tag", "value": ""},
-        {"kind": "everything"},
-        {"kind": "task", "value": "3.1", "count": "1000"},
+        {"scope": "task:9.9"},
+        {"scope": "domain:x"},
+        {"scope": "tag:"},
+        {"scope": "everything"},
+        {"scope": "all:x"},
+        {},
+        {"scope": "task:3.1", "count": "1000"},
     ],
 )
 def test_practise_this_rejects_bad_scopes(client, guest, data):
@@ -252,7 +254,7 @@ def test_practise_this_rejects_bad_scopes(client, guest, data):
 
 @pytest.mark.django_db
 def test_practise_this_with_no_questions_says_so_and_goes_back(client, guest):
-    response = client.post(reverse("insights:practise"), {"kind": "task", "value": "4.2", "next": "/insights/"})
+    response = client.post(reverse("insights:practise"), {"scope": "task:4.2", "next": "/insights/"})
 
     assert response["Location"] == "/insights/"
     assert not Attempt.objects.exists()
@@ -262,9 +264,7 @@ def test_practise_this_with_no_questions_says_so_and_goes_back(client, guest):
 
 @pytest.mark.django_db
 def test_practise_this_never_goes_back_to_another_site(client, guest):
-    response = client.post(
-        reverse("insights:practise"), {"kind": "task", "value": "4.2", "next": "https://evil.example/"}
-    )
+    response = client.post(reverse("insights:practise"), {"scope": "task:4.2", "next": "https://evil.example/"})
 
     assert response["Location"] == reverse("insights:report")
 
@@ -278,7 +278,7 @@ def test_practise_due_questions_starts_with_the_due_ones_most_overdue_first(clie
     answer(due, owner=guest, correct=False, at=NOW - DAY)
     answer(fine, owner=guest, correct=True, at=NOW, confidence="sure", ms=5_000)
 
-    client.post(reverse("insights:practise"), {"kind": "due"})
+    client.post(reverse("insights:practise"), {"scope": "due"})
 
     attempt = Attempt.objects.filter(owner=guest, scope__kind="due").get()
     assert list(attempt.items.order_by("position").values_list("question__uid", flat=True)) == ["overdue", "due-today"]
@@ -288,7 +288,7 @@ def test_practise_due_questions_starts_with_the_due_ones_most_overdue_first(clie
 def test_practise_due_questions_with_nothing_due(client, guest):
     answer(QuestionFactory(), owner=guest, correct=True, at=NOW)
 
-    response = client.post(reverse("insights:practise"), {"kind": "due"})
+    response = client.post(reverse("insights:practise"), {"scope": "due"})
 
     assert response["Location"] == reverse("insights:report")
     assert [str(m) for m in response.wsgi_request._messages] == ["Nothing is due for review today."]
@@ -304,7 +304,7 @@ def test_dashboard_for_a_newcomer_explains_and_offers_both_starts(client, django
 
     page = response.content.decode()
     assert "Prepare for AWS Certified AI Practitioner" in page
-    assert 'name="kind" value="all"' in page and "Start practice" in page
+    assert 'name="scope" value="all"' in page and "Start practice" in page
     assert "Start mock exam" in page
     assert "Signing up keeps your history" in page
 
@@ -337,7 +337,7 @@ def test_dashboard_for_a_returning_candidate(client, practised):
     readiness = response.context["report"].readiness
     assert f'<span class="readiness-score">{readiness.score}</span>' in page
     assert [t.value for t in response.context["weakest"]] == ["3.1", "1.1"]
-    assert 'name="value" value="3.1"' in page
+    assert 'name="scope" value="task:3.1"' in page
     assert response.context["report"].due_today == 4  # yesterday's misses: three on 3.1, one in the open session
     assert 'class="chart scores"' in page and "688" in page
 
