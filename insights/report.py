@@ -1,7 +1,8 @@
 """The weakness report: accuracy per domain, task statement and tag, and readiness.
 
-Figures are aggregated in the database from the settled response log (``insights.log``).
-Definitions, as the page states them:
+An owner's settled response log (``insights.log``) is aggregated in the database into one
+row per question answered (``by_question``), whatever the number of answers; those rows
+are summed into task statements, domains and tags. Definitions, as the page states them:
 
 - *questions*: distinct questions answered; a question and its translations count once
   (grouped by ``Question.uid``). *answers*: every answer, repeats included.
