@@ -227,7 +227,11 @@ class Reply:
 
 
 class Stopped(Exception):
-    """Another candidate failed or the run is over its time limit: stop sending."""
+    """Another candidate failed: stop sending."""
+
+
+class OverTime(Stopped):
+    """The run is over its time limit: stop sending."""
 
 
 class Browser:
@@ -268,11 +272,11 @@ class Browser:
         htmx_target: str | None = None,
         server: int = 0,
     ) -> Reply:
-        if self.stop.is_set():
-            raise Stopped("stopped: another candidate failed or time ran out")
         if self.deadline is not None and time.monotonic() > self.deadline:
             self.stop.set()
-            raise Stopped("stopped: the run is over its time limit")
+            raise OverTime("the run went over its time limit (a hang, or a machine far too busy)")
+        if self.stop.is_set():
+            raise Stopped("stopped because another candidate failed")
         target = self.servers[server]
         headers = {"Host": f"{HOST}:{target.port}"}
         if self.cookies:

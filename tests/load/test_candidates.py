@@ -28,15 +28,17 @@ from dataclasses import dataclass, field
 
 import pytest
 
-from tests.load.harness import Browser, QuestionPage, needs_postgres, parse_question, percentile
+from tests.load.harness import Browser, QuestionPage, Stopped, needs_postgres, parse_question, percentile
 
 pytestmark = [pytest.mark.load, needs_postgres, pytest.mark.django_db(transaction=True)]
 
 CANDIDATES = int(os.environ.get("LOAD_CANDIDATES", "100"))
 WORKERS = int(os.environ.get("LOAD_WORKERS", "4"))
-# A hang guard, not a performance bar: past this the candidates stop and the test fails.
-# On two free cores the run takes about a minute (see README "Load and fault tests").
-DEADLINE_SECONDS = float(os.environ.get("LOAD_DEADLINE_SECONDS", "240"))
+# The time limit of the whole run on a machine with free cores: past it the candidates
+# stop and the test fails (the README gives the measured time). A machine busy with other
+# work (load average above its core count) gets proportionally longer, up to 8 times:
+# a hang is caught by the per-request timeout, a slow neighbour must not fail the suite.
+LIMIT_SECONDS = float(os.environ.get("LOAD_LIMIT_SECONDS", "120"))
 QUESTIONS = 65
 SCORED = 50
 HTMX_SAVE = "save-status"
@@ -100,12 +102,12 @@ def sit_mock(browser: Browser, sitting: Sitting, pages: dict[int, QuestionPage],
         save(fields, seq)
         sitting.answers[position], sitting.seqs[position] = answer, seq
         roll = rng.random()
-        if roll < 0.10:
+        if roll < 0.07:
             # The candidate changes the answer (a later save, higher seq).
             fields, answer = page.random_answer(rng)
             save(fields, seq + 1)
             sitting.answers[position], sitting.seqs[position] = answer, seq + 1
-        elif roll < 0.15:
+        elif roll < 0.10:
             # Two saves overtake each other on the network: the newer (seq + 2) lands first.
             newer_fields, newer = page.random_answer(rng)
             older_fields, _older = page.random_answer(rng)
@@ -113,12 +115,12 @@ def sit_mock(browser: Browser, sitting: Sitting, pages: dict[int, QuestionPage],
             save(older_fields, seq + 1)
             sitting.reordered += 1
             sitting.answers[position], sitting.seqs[position] = newer, seq + 2
-        elif roll < 0.18:
+        elif roll < 0.12:
             # A retry of a save that had already landed arrives late (same seq, other answer).
             fields, _ignored = page.random_answer(rng)
             save(fields, seq)
             sitting.reordered += 1
-        if rng.random() < 0.06:
+        if rng.random() < 0.05:
             flag = browser.post(base + "flag/", [("state", "1"), ("seq", "1")], htmx_target=HTMX_FLAG)
             expect(flag, 200, f"flag {position}", sitting, "flag")
             sitting.flags[position] = True
@@ -175,10 +177,33 @@ def run_all(function, count: int, stop: threading.Event) -> None:
     with ThreadPoolExecutor(max_workers=count) as pool:
         futures = [pool.submit(guarded, index) for index in range(count)]
     errors = [future.exception() for future in futures if future.exception() is not None]
-    # The first real failure, not the "stopped" of those it stopped.
-    errors.sort(key=lambda error: type(error).__name__ == "Stopped")
+    # The first real failure, not the "stopped" of the candidates it stopped.
+    errors.sort(key=lambda error: type(error) is Stopped)
     if errors:
         raise errors[0]
+
+
+def time_limit() -> float:
+    busy = os.getloadavg()[0] / (os.cpu_count() or 1)
+    return LIMIT_SECONDS * min(max(busy, 1.0), 8.0)
+
+
+def report(sittings: list[Sitting], *, elapsed: float, start_seconds: float, answer_seconds: float) -> Counter:
+    """Print the figures (``pytest -s`` shows them, as does the CI log); returns the statuses."""
+    saves = [value for sitting in sittings for value in sitting.timings["answer"]] or [0.0]
+    page_times = [value for sitting in sittings for value in sitting.timings["page"]] or [0.0]
+    statuses = sum((sitting.statuses for sitting in sittings), Counter())
+    requests = sum(statuses.values())
+    print(
+        f"\nload: {len(sittings)} candidates at once, gunicorn {WORKERS} sync workers, PostgreSQL, "
+        f"{os.cpu_count()} cores: {requests} requests in {elapsed:.1f} s ({requests / elapsed:.0f} req/s); "
+        f"{len(sittings)} starts in {start_seconds:.1f} s; {len(saves)} answer saves "
+        f"({sum(s.reordered for s in sittings)} out of order or late) in {answer_seconds:.1f} s, "
+        f"save p50 {1000 * percentile(saves, 0.5):.0f} ms, p95 {1000 * percentile(saves, 0.95):.0f} ms, "
+        f"max {1000 * max(saves):.0f} ms; page p95 {1000 * percentile(page_times, 0.95):.0f} ms; "
+        f"statuses {dict(sorted(statuses.items()))}"
+    )
+    return statuses
 
 
 def test_100_candidates_sit_a_full_mock_at_once(servers):
@@ -187,7 +212,9 @@ def test_100_candidates_sit_a_full_mock_at_once(servers):
     server = servers(workers=WORKERS)
     stop = threading.Event()
     started = time.monotonic()
-    browsers = [Browser([server], stop=stop, deadline=started + DEADLINE_SECONDS) for _ in range(CANDIDATES)]
+    limit = time_limit()
+    print(f"\nload: time limit {limit:.0f} s (load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores)")
+    browsers = [Browser([server], stop=stop, deadline=started + limit) for _ in range(CANDIDATES)]
     sittings = [Sitting() for _ in range(CANDIDATES)]
     gate = threading.Barrier(CANDIDATES)
 
@@ -195,8 +222,12 @@ def test_100_candidates_sit_a_full_mock_at_once(servers):
         gate.wait(timeout=30)  # everyone presses "Start mock exam" together
         start_mock(browsers[index], sittings[index])
 
-    run_all(start, CANDIDATES, stop)
-    start_seconds = time.monotonic() - started
+    try:
+        run_all(start, CANDIDATES, stop)
+    finally:
+        start_seconds = time.monotonic() - started
+        if stop.is_set():
+            report(sittings, elapsed=start_seconds, start_seconds=start_seconds, answer_seconds=0)
 
     pages = exam_pages([sitting.attempt for sitting in sittings])
     for sitting in sittings:
@@ -205,30 +236,21 @@ def test_100_candidates_sit_a_full_mock_at_once(servers):
         offered = (first.kind, first.choices, first.order, first.prompts)
         assert offered == (known.kind, known.choices, known.order, known.prompts), "page 1 differs from its snapshot"
 
-    answering = time.monotonic()
-    run_all(
-        lambda index: sit_mock(browsers[index], sittings[index], pages[sittings[index].attempt], seed=index),
-        CANDIDATES,
-        stop,
-    )
-    for browser in browsers:
-        browser.close()
-    answer_seconds = time.monotonic() - answering
-    elapsed = time.monotonic() - started
+    def sit(index: int) -> None:
+        sit_mock(browsers[index], sittings[index], pages[sittings[index].attempt], seed=index)
 
-    # The figures: shown with `pytest -s` (and in the CI log of `make test-pg`).
-    saves = [value for sitting in sittings for value in sitting.timings["answer"]]
-    page_times = [value for sitting in sittings for value in sitting.timings["page"]]
-    statuses = sum((sitting.statuses for sitting in sittings), Counter())
-    requests = sum(statuses.values())
-    print(
-        f"\nload: {CANDIDATES} candidates at once, gunicorn {WORKERS} sync workers, PostgreSQL, {os.cpu_count()} "
-        f"cores: {requests} requests in {elapsed:.1f} s ({requests / elapsed:.0f} req/s); {CANDIDATES} starts "
-        f"in {start_seconds:.1f} s; {len(saves)} answer saves ({sum(s.reordered for s in sittings)} out of order "
-        f"or late) in {answer_seconds:.1f} s, save p50 {1000 * percentile(saves, 0.5):.0f} ms, "
-        f"p95 {1000 * percentile(saves, 0.95):.0f} ms, max {1000 * max(saves):.0f} ms; "
-        f"page p95 {1000 * percentile(page_times, 0.95):.0f} ms; statuses {dict(sorted(statuses.items()))}"
-    )
+    answering = time.monotonic()
+    try:
+        run_all(sit, CANDIDATES, stop)
+    finally:
+        for browser in browsers:
+            browser.close()
+        answer_seconds = time.monotonic() - answering
+        elapsed = time.monotonic() - started
+        if stop.is_set():
+            report(sittings, elapsed=elapsed, start_seconds=start_seconds, answer_seconds=answer_seconds)
+
+    statuses = report(sittings, elapsed=elapsed, start_seconds=start_seconds, answer_seconds=answer_seconds)
     assert set(statuses) <= {200, 302}, statuses
     assert "Traceback" not in server.log_text(), server.log_text()[-5000:]
 
