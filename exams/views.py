@@ -331,19 +331,30 @@ def exam_submit(request: HtmxHttpRequest, pk: int):
 
 
 def _pacing(items: list[AttemptItem], attempt: Attempt) -> dict:
+    """Time per question (as the browser measured it) for a column chart against the budget."""
     seconds = [round((_response(item).time_spent_ms if _response(item) else 0) / 1000) for item in items]
     used = attempt.time_used.total_seconds() if attempt.time_used else 0
-    total = len(items) or 1
-    longest = max([*seconds, PACE_SECONDS * 2])
+    tallest = max([*seconds, PACE_SECONDS * 2])
+    baseline = 110
+
+    def height(value: int) -> int:
+        return round(100 * value / tallest)
+
     return {
-        "seconds_per_question": round(used / total),
+        "seconds_per_question": round(used / (len(items) or 1)),
         "budget": PACE_SECONDS,
-        "bars": [
-            {"position": item.position, "seconds": value, "width": round(600 * value / longest), "y": index * 8}
+        "columns": [
+            {
+                "position": item.position,
+                "seconds": value,
+                "x": 30 + index * 10,
+                "y": baseline - height(value),
+                "height": height(value),
+            }
             for index, (item, value) in enumerate(zip(items, seconds, strict=True))
         ],
-        "budget_x": round(600 * PACE_SECONDS / longest),
-        "height": total * 8,
+        "width": 40 + len(items) * 10,
+        "budget_y": baseline - height(PACE_SECONDS),
         "over_budget": sum(value > PACE_SECONDS for value in seconds),
         "measured": any(seconds),
     }

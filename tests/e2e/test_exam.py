@@ -59,6 +59,10 @@ def answer_by_keyboard(page, kind: str, option_count: int):
 def test_a_full_65_question_mock_by_keyboard_alone(live_server, page, console_problems, full_bank):
     attempt = start_full_mock(page, live_server)
     items = {item.position: item.snapshot for item in AttemptItem.objects.filter(attempt=attempt)}
+    page.keyboard.press("?")
+    expect(page.get_by_role("dialog", name="Keyboard shortcuts")).to_be_visible()
+    page.keyboard.press("?")
+    expect(page.get_by_role("dialog", name="Keyboard shortcuts")).to_be_hidden()
 
     for position in range(1, 66):
         snapshot = items[position]
