@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
-from django_htmx.http import HttpResponseClientRedirect
+from django_htmx.http import HttpResponseClientRedirect, HttpResponseClientRefresh
 
 from accounts.owners import get_or_create_owner_id, owner_id_for
 from questions.models import Domain, Language, Question
@@ -233,10 +233,10 @@ def answer(request: HtmxHttpRequest, pk: int, position: int):
     if not attempt.is_exam:
         return _practice_answer(request, item, given, meta.cleaned_data, now=now)
 
-    stored = _response(item)
-    if given or stored is not None:
+    # Moving on from an untouched question writes nothing; clearing a saved answer does.
+    if given or _response(item) is not None:
         try:
-            attempts.record_answer(
+            result = attempts.record_answer(
                 item,
                 answer=given,
                 seq=meta.cleaned_data["seq"],
@@ -247,6 +247,9 @@ def answer(request: HtmxHttpRequest, pk: int, position: int):
         except attempts.AnswerRefused:
             attempts.finalize_if_overdue(attempt, now=now)
             return _ended(request, attempt, _("Time is up: answers sent after the deadline are not saved."))
+        if request.htmx and not result.applied:
+            # Another window saved a newer answer: show the page as the server has it.
+            return HttpResponseClientRefresh()
     if not request.htmx:
         total = attempt.target_count or attempt.items.count()
         url = _next_url(attempt, position, request.POST.get("go", ""), total)
@@ -301,6 +304,11 @@ def flag(request: HtmxHttpRequest, pk: int, position: int):
 
 @require_GET
 def exam_review(request: HtmxHttpRequest, pk: int):
+    return _review_page(request, pk, confirming=False)
+
+
+def _review_page(request: HtmxHttpRequest, pk: int, *, confirming: bool):
+    """The review screen; ``confirming`` makes it the no-JS confirm step of "Submit exam"."""
     now = timezone.now()
     attempt = _get_attempt(request, pk, mode=Mode.EXAM)
     if attempts.finalize_if_overdue(attempt, now=now):
@@ -310,7 +318,7 @@ def exam_review(request: HtmxHttpRequest, pk: int):
     context |= {
         "unanswered": [cell for cell in context["cells"] if not cell["answered"]],
         "flagged": [cell for cell in context["cells"] if cell["flagged"]],
-        "confirming": request.resolver_match.url_name == "submit",
+        "confirming": confirming,
     }
     return render(request, "exams/exam_review.html", context)
 
@@ -323,7 +331,7 @@ def exam_submit(request: HtmxHttpRequest, pk: int):
     caller lands on the results.
     """
     if request.method == "GET":
-        return exam_review(request, pk)
+        return _review_page(request, pk, confirming=True)
     now = timezone.now()
     attempt = _get_attempt(request, pk, mode=Mode.EXAM)
     attempts.submit_attempt(attempt, now=now)

@@ -245,12 +245,13 @@ def test_a_plain_ordering_move_saves_the_new_order(client, guest):
     assert Response.objects.get().answer == [shown[1], shown[0], *shown[2:]]
 
 
-def test_a_stale_save_is_ignored(client, exam):
+def test_a_stale_save_is_ignored_and_the_page_reloads_to_the_stored_answer(client, exam):
     snapshot = item(exam, 1).snapshot
     client.post(f"/exams/attempts/{exam.pk}/1/answer/", answer_post(snapshot, seq=5))
 
-    client.post(f"/exams/attempts/{exam.pk}/1/answer/", answer_post(snapshot, right=False, seq=3), **HTMX)
+    response = client.post(f"/exams/attempts/{exam.pk}/1/answer/", answer_post(snapshot, right=False, seq=3), **HTMX)
 
+    assert response["HX-Refresh"] == "true"
     stored = Response.objects.get()
     assert (stored.seq, stored.is_correct) == (5, True)
 
