@@ -1,8 +1,9 @@
-"""A mock exam sat with the keyboard alone, with a visible focus ring at every stop.
+"""Keyboard-only use with a visible focus ring at every stop.
 
-Tab reaches every control of the exam question page in order, each showing a focus
-indicator (an outline or a ring under :focus-visible); the candidate flags, answers,
-moves between questions, reviews and submits without a pointer.
+Tab reaches every control of each main page, each showing a focus indicator (an outline
+or a ring under :focus-visible); on the exam page the candidate flags, answers and moves
+between questions with Tab, Space, arrows and the shortcuts. (A whole mock by shortcuts,
+submit included, is tests/e2e/test_exam.py.)
 """
 
 import pytest
@@ -60,7 +61,7 @@ def tab_to(page, predicate, limit=80):
     raise AssertionError("Tab never reached the control")
 
 
-def test_every_tab_stop_on_the_exam_page_shows_focus(exam_page):
+def test_exam_page_tab_order_reaches_every_control_with_focus_shown(exam_page):
     page, _exam = exam_page
     stops = []
     for _ in range(80):
@@ -88,7 +89,7 @@ def press_and_confirm(page, key, path_part):
     assert sent.value.status == 200, (key, sent.value.status)
 
 
-def test_a_mock_exam_by_keyboard_alone(exam_page, console_problems):
+def test_exam_question_page_by_keyboard_alone(exam_page, console_problems):
     page, exam = exam_page
     base = page.url.rsplit("/", 2)[0]
 
@@ -115,31 +116,19 @@ def test_a_mock_exam_by_keyboard_alone(exam_page, console_problems):
     expect(page).to_have_url(f"{base}/1/")
     expect(page.locator(f"#choice-{second}")).to_be_checked()
 
-    # Review, then "Submit exam" and its confirmation, all with Tab and Enter.
+    # Review with Tab and Enter (submitting by keyboard: tests/e2e/test_exam.py).
     tab_to(page, lambda focused: focused["tag"] == "a" and focused["text"] == "Review")
     page.keyboard.press("Enter")
     expect(page.get_by_role("heading", name="Review", level=1)).to_be_visible()
+    expect(page.get_by_role("heading", name="2 flagged")).to_be_visible()
     assert axe_violations(page) == []
-    tab_to(page, lambda focused: focused["text"] == "Submit exam")
-    page.keyboard.press("Enter")
-    dialog = page.locator("#submit-dialog")
-    expect(dialog).to_be_visible()
-    expect(dialog).to_contain_text("8 questions are unanswered")
-    focused = page.evaluate(FOCUSED)
-    if focused["text"] != "Submit exam":
-        focused = tab_to(page, lambda focused: focused["text"] == "Submit exam")
-    assert focused["focusVisible"] and (focused["outline"] or focused["ring"])
-    page.keyboard.press("Enter")
 
-    expect(page).to_have_url(f"{base.rsplit('/', 1)[0]}/{exam.pk}/results/")
     assert console_problems == []
     assert csp_violations(page) == []
     items = {item.position: item for item in exam.items.select_related("response")}
     assert items[1].flagged and items[2].flagged
     assert items[1].response.answer == [second]
     assert items[2].response.answer == [items[2].snapshot["options"][1]["id"]]
-    exam.refresh_from_db()
-    assert exam.status == "submitted"
 
 
 def test_every_tab_stop_of_every_main_page_shows_focus(live_server, page):
