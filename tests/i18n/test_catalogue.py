@@ -56,3 +56,41 @@ def test_compiled_ja_catalogue_matches_the_po_file():
         if not current:
             stale.append(entry.msgid)
     assert stale == [], "the .mo file is older than the .po file: run `make messages`"
+
+
+# The product's vocabulary in AWS's own Japanese exam terminology and the Japanese
+# AIF-C01 exam guide's domain names.
+GLOSSARY = {
+    "Multiple choice": "択一選択問題",
+    "Multiple response": "複数選択問題",
+    "Ordering": "順序付け",
+    "Matching": "内容一致",
+    "Case study": "導入事例",
+    "Fundamentals of AI and ML": "AI と ML の基礎",
+    "Fundamentals of Generative AI": "生成 AI の基礎",
+    "Applications of Foundation Models": "基盤モデルの応用",
+    "Guidelines for Responsible AI": "責任ある AI のガイドライン",
+    "Security, Compliance, and Governance for AI Solutions": (
+        "AI ソリューションのセキュリティ、コンプライアンス、ガバナンス"
+    ),
+    "Start practice": "練習を開始",
+    "Start mock exam": "模擬試験を開始",
+    "Check answer": "解答を確認",
+    "Next": "次へ",
+    "Previous": "前へ",
+    "Flag for review": "見直しのためにフラグを付ける",
+    "Review": "見直し",
+    "Submit exam": "試験を送信",
+    "Resume": "再開",
+    "Bookmark": "ブックマーク",
+    "Weakness report": "弱点レポート",
+    "Practise this": "これを練習",
+    "Report a problem": "問題を報告",
+}
+
+
+def test_ja_catalogue_uses_the_exam_terminology():
+    _, entries = read_po(JA_PO)
+    translations = {entry.msgid: entry.msgstr[0] for entry in entries if entry.msgctxt is None}
+
+    assert {msgid: translations.get(msgid) for msgid in GLOSSARY} == GLOSSARY
