@@ -20,7 +20,7 @@ pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialize
 TYPES = ("single", "multiple", "ordering", "matching")
 
 
-def no_csp_problems(problems):
+def csp_problems(problems):
     return [problem for problem in problems if "Content Security Policy" in problem or "Refused" in problem]
 
 
@@ -37,6 +37,13 @@ def start_full_mock(page, live_server):
     page.get_by_role("button", name="Start mock exam").click()
     expect(page.get_by_role("heading", level=1)).to_have_text(re.compile(r"Question 1\s+of 65"))
     return Attempt.objects.get()
+
+
+def open_first_single(page, live_server, attempt):
+    """Go to the attempt's first single-choice question and return its item."""
+    single = next(i for i in AttemptItem.objects.filter(attempt=attempt) if i.snapshot["type"] == "single")
+    page.goto(f"{live_server.url}/exams/attempts/{attempt.pk}/{single.position}/")
+    return single
 
 
 def answer_by_keyboard(page, kind: str, option_count: int):
@@ -99,8 +106,7 @@ def test_a_reload_keeps_answers_flags_and_the_time_left(live_server, page, conso
     attempt = start_full_mock(page, live_server)
     Attempt.objects.filter(pk=attempt.pk).update(deadline=timezone.now() + timedelta(minutes=42))
     page.reload()
-    single = next(i for i in AttemptItem.objects.filter(attempt=attempt) if i.snapshot["type"] == "single")
-    page.goto(f"{live_server.url}/exams/attempts/{attempt.pk}/{single.position}/")
+    single = open_first_single(page, live_server, attempt)
     third = single.snapshot["options"][2]
     page.locator(f"#choice-{third['id']}").check()
     expect(page.locator("[data-save-status]")).to_contain_text("Saved")
@@ -118,8 +124,7 @@ def test_a_reload_keeps_answers_flags_and_the_time_left(live_server, page, conso
 
 def test_a_held_save_shows_the_choice_pending_before_the_server_answers(live_server, page, full_bank):
     attempt = start_full_mock(page, live_server)
-    single = next(i for i in AttemptItem.objects.filter(attempt=attempt) if i.snapshot["type"] == "single")
-    page.goto(f"{live_server.url}/exams/attempts/{attempt.pk}/{single.position}/")
+    single = open_first_single(page, live_server, attempt)
     held = []
     page.route("**/answer/", lambda route: held.append(route))
     option = single.snapshot["options"][1]["id"]
@@ -143,8 +148,7 @@ def test_a_held_save_shows_the_choice_pending_before_the_server_answers(live_ser
 
 def test_a_stale_response_never_overwrites_a_newer_choice(live_server, page, full_bank):
     attempt = start_full_mock(page, live_server)
-    single = next(i for i in AttemptItem.objects.filter(attempt=attempt) if i.snapshot["type"] == "single")
-    page.goto(f"{live_server.url}/exams/attempts/{attempt.pk}/{single.position}/")
+    single = open_first_single(page, live_server, attempt)
     held = []
     page.route("**/answer/", lambda route: held.append(route))
     first, second = (row["id"] for row in single.snapshot["options"][:2])
@@ -165,8 +169,7 @@ def test_a_stale_response_never_overwrites_a_newer_choice(live_server, page, ful
 
 def test_an_aborted_save_rolls_back_and_the_retry_saves(live_server, page, console_problems, full_bank):
     attempt = start_full_mock(page, live_server)
-    single = next(i for i in AttemptItem.objects.filter(attempt=attempt) if i.snapshot["type"] == "single")
-    page.goto(f"{live_server.url}/exams/attempts/{attempt.pk}/{single.position}/")
+    single = open_first_single(page, live_server, attempt)
     first, second = (row["id"] for row in single.snapshot["options"][:2])
     page.locator(f"#choice-{first}").check()
     expect(page.locator("[data-save-status]")).to_contain_text("Saved")
@@ -188,7 +191,7 @@ def test_an_aborted_save_rolls_back_and_the_retry_saves(live_server, page, conso
     expect(page.locator(f"#choice-{second}")).to_be_checked()
     expect(page.locator(f"#nav-{single.position}")).not_to_have_class(re.compile("is-failed"))
     assert Response.objects.get().answer == [second]
-    assert no_csp_problems(console_problems) == []
+    assert csp_problems(console_problems) == []
 
 
 def test_the_browser_submits_at_the_deadline(live_server, page, console_problems, full_bank):
