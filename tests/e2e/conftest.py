@@ -18,6 +18,46 @@ def pytest_collection_modifyitems(config, items):
             item.add_marker(skip)
 
 
+# Migration data kept for serialized_rollback tests, per database alias (see below).
+_SERIALIZED_CONTENTS: dict[str, str] = {}
+
+
+def _share_serialized_contents():
+    """Let serialized_rollback work in browser tests that run after other database tests.
+
+    Once Playwright's event loop runs, ``django.db.connections`` hands out a different
+    connection object (asgiref's Local keeps a separate one for async contexts). Django put
+    the serialized migration data on the object of the context that created the test
+    database, so when ordinary tests ran first, the browser tests' object lacks it: their
+    teardown flush then re-runs post_migrate and their setup restores nothing. Copy it over
+    before setup, call and teardown.
+    """
+    from django.db import connections
+
+    for alias in connections:
+        connection = connections[alias]
+        contents = getattr(connection, "_test_serialized_contents", None)
+        if contents is not None:
+            _SERIALIZED_CONTENTS.setdefault(alias, contents)
+        elif alias in _SERIALIZED_CONTENTS:
+            connection._test_serialized_contents = _SERIALIZED_CONTENTS[alias]
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_setup(item):
+    _share_serialized_contents()
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_call(item):
+    _share_serialized_contents()
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_teardown(item):
+    _share_serialized_contents()
+
+
 @pytest.fixture(scope="session")
 def browser_type_launch_args(browser_type_launch_args):
     return {
