@@ -58,6 +58,16 @@ def answer(browser: Browser, pk: int, position: int, rng: random.Random, *, seq:
     return browser.post(f"/exams/attempts/{pk}/{position}/answer/", data, htmx_target="save-status"), value
 
 
+def answer_first(browser: Browser, pk: int, count: int, rng: random.Random) -> dict[int, tuple]:
+    """Answer questions 1..count; returns the acknowledged {position: (answer, seq)}."""
+    acked = {}
+    for position in range(1, count + 1):
+        reply, value = answer(browser, pk, position, rng)
+        ok(reply)
+        acked[position] = (value, 1)
+    return acked
+
+
 def stored_answers(attempt) -> dict[int, tuple]:
     from exams.models import Response
 
@@ -94,11 +104,7 @@ def test_server_killed_mid_exam_resumes_with_every_acknowledged_answer_and_the_t
     rng = random.Random(3)
     attempt = start_exam(browser)
     deadline = attempt.deadline
-    acked: dict[int, tuple] = {}
-    for position in range(1, 21):
-        reply, value = answer(browser, attempt.pk, position, rng)
-        ok(reply)
-        acked[position] = (value, 1)
+    acked = answer_first(browser, attempt.pk, 20, rng)
     for position in (3, 7):
         ok(browser.post(f"/exams/attempts/{attempt.pk}/{position}/flag/", [("state", "1")], htmx_target="flag-form"))
 
@@ -191,11 +197,7 @@ def test_postgresql_restart_mid_exam_fails_cleanly_then_recovers(servers):
     rng = random.Random(5)
     attempt = start_exam(browser)
     deadline = attempt.deadline
-    acked: dict[int, tuple] = {}
-    for position in range(1, 16):
-        reply, value = answer(browser, attempt.pk, position, rng)
-        ok(reply)
-        acked[position] = (value, 1)
+    acked = answer_first(browser, attempt.pk, 15, rng)
     page_16 = parse_question(ok(browser.get(f"/exams/attempts/{attempt.pk}/16/")).body)
     before = parse_question(ok(browser.get(f"/exams/attempts/{attempt.pk}/1/")).body)
     before_at = time.time()
