@@ -70,7 +70,8 @@ def test_one_candidate_alternating_between_two_processes(servers):
             newer_fields, newer = page.random_answer(rng)
             older_fields, _older = page.random_answer(rng)
             ok(browser.post(base + "answer/", [("seq", "3"), *newer_fields], htmx_target="save-status"))
-            ok(browser.post(base + "answer/", [("seq", "2"), *older_fields], htmx_target="save-status"))
+            late = ok(browser.post(base + "answer/", [("seq", "2"), *older_fields], htmx_target="save-status"))
+            assert late.headers.get("hx-refresh") == "true", "a stale save must reload the page"
             answers[position], seqs[position] = newer, 3
         if position % 5 == 0:
             ok(browser.post(base + "flag/", [("state", "1")], htmx_target="flag-form"))
