@@ -18,6 +18,8 @@ from tests.exams.conftest import make_bank
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
 TYPES = ("single", "multiple", "ordering", "matching")
+# A long walk through 65 pages: allow a loaded CI machine more than the default 5 s a step.
+SLOW = 15_000
 
 
 def csp_problems(problems):
@@ -77,10 +79,11 @@ def test_a_full_65_question_mock_by_keyboard_alone(live_server, page, console_pr
         if position == 7:
             page.keyboard.press("f")
         expect(page.locator("#answered-count")).to_have_text(str(position))
-        expect(page.locator("[data-save-status]")).to_contain_text("Saved")
+        expect(page.locator("[data-save-status]")).to_contain_text("Saved", timeout=SLOW)
         page.keyboard.press("n")
         if position < 65:
-            expect(page.get_by_role("heading", level=1)).to_have_text(re.compile(rf"Question {position + 1}\s"))
+            heading = page.get_by_role("heading", level=1)
+            expect(heading).to_have_text(re.compile(rf"Question {position + 1}\s"), timeout=SLOW)
 
     expect(page.get_by_role("heading", level=1)).to_have_text("Review")
     expect(page.get_by_text("You have answered 65 of 65 questions.")).to_be_visible()

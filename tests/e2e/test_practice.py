@@ -191,7 +191,7 @@ def test_a_ten_question_session_by_keyboard_alone(live_server, page, console_pro
 
     for position in range(1, 11):
         answer_by_keyboard(page, snapshots[position])
-        expect(page.locator("#verdict")).to_be_focused()
+        expect(page.locator("#verdict")).to_be_focused(timeout=15_000)
         expect(page.locator("[data-answered-count]")).to_have_text(str(position))
         if position == 4:
             page.keyboard.press("b")

@@ -197,24 +197,19 @@ def make_large_bank(size: int, *, guide) -> None:
     )
 
 
-def test_assembling_a_full_mock_from_10000_questions_takes_under_50_ms():
-    import statistics
-    import time
-
+def test_a_10000_question_bank_sends_the_draw_only_a_shortlist(django_assert_num_queries):
+    from exams.assembly import _eligible_rows
     from exams.models import Blueprint
 
     guide = GuideRevision.objects.get(code="2026")
     make_large_bank(10_000, guide=guide)
     blueprint = Blueprint.objects.get(slug="aif-c01-full")
-    owner = GuestOwnerFactory()
-    timings = []
-    for seed in range(5):
-        started = time.process_time()
-        slots = draw_exam(blueprint, owner_id=owner.pk, rng=random.Random(seed))
-        chosen = Question.objects.for_candidate().prefetch_related("tags").in_bulk([s.question_id for s in slots])
-        timings.append(time.process_time() - started)
 
-    assert len(chosen) == 65
-    # CPU time (SQLite runs in this process) and the median of five runs, so that other
-    # processes on a busy CI machine do not fail the test.
-    assert statistics.median(timings) < 0.050, timings
+    rows = _eligible_rows(blueprint, 1, per_pool=33, rng=random.Random(5))
+    with django_assert_num_queries(3):
+        slots = draw_exam(blueprint, owner_id=1, rng=random.Random(5))
+
+    # At most per_pool singles per (domain, pilot, seen) pool: 5 domains × 1 × 1 here.
+    assert len(rows) == 5 * 33
+    assert len(slots) == 65
+    # The timing itself (< 50 ms) is measured by `make bench` (bench/assembly.py), not here.
