@@ -357,6 +357,7 @@
     state.sent.delete(seq);
     const form = document.getElementById(id);
     const ok = event.detail.successful === true;
+    recount(); // the server's navigator cell may have come in out of band
     if (ok) {
       if (sent !== undefined) state.confirmed = form?.matches("[data-optimistic-toggle]") ? sent : sent.pairs;
       if (seq >= state.latest) {
