@@ -7,11 +7,13 @@ feedback card); a plain form post gets a redirect, so everything works without J
 """
 
 from django.contrib import messages
+from django.db.models import Case, When
 from django.http import Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import HttpResponseClientRedirect, HttpResponseClientRefresh
@@ -429,7 +431,7 @@ def _review_filter_labels():
 def practice_picker(request: HtmxHttpRequest):
     """Scopes with their question counts, count and language; the owner's open sessions."""
     owner_id = owner_id_for(request)
-    language = request.GET.get("language", Language.EN)
+    language = request.GET.get("language", _interface_language())
     if language not in Language.values:
         return HttpResponseBadRequest(_("Unknown language."))
     counts = scope_counts(owner_id, language=language)
@@ -670,12 +672,22 @@ def practice_mistakes(request: HtmxHttpRequest, pk: int):
 def bookmark_list(request: HtmxHttpRequest):
     owner_id = owner_id_for(request)
     uids = list(Bookmark.objects.filter(owner_id=owner_id).values_list("question_uid", flat=True)) if owner_id else []
+    language = _interface_language()
+    # A bookmark is by uid: show the question in the interface language when it exists.
     questions = {
         question.uid: question
-        for question in Question.objects.filter(uid__in=uids, language=Language.EN).select_related("task")
+        for question in Question.objects.filter(uid__in=uids, language__in={Language.EN, language})
+        .select_related("task")
+        .order_by(Case(When(language=language, then=1), default=0))
     }
     rows = [{"uid": uid, "question": questions.get(uid)} for uid in uids]
-    return render(request, "exams/bookmark_list.html", {"rows": rows})
+    return render(request, "exams/bookmark_list.html", {"rows": rows, "question_language": language})
+
+
+def _interface_language() -> str:
+    """The page's language when the bank has it, else English (the bank's first language)."""
+    language = (get_language() or Language.EN)[:2]
+    return language if language in Language.values else Language.EN
 
 
 @require_POST

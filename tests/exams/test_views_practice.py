@@ -410,3 +410,16 @@ def test_the_question_page_shows_the_bookmark_state(client, session):
     assert 'data-shortcut="b">' in pressed.text
     assert 'aria-pressed="true" data-shortcut="b"' in pressed.text
     assert 'aria-pressed="false" data-shortcut="b"' in unpressed.text
+
+
+def test_bookmark_list_shows_the_question_in_the_interface_language(client, guest):
+    make_single_question(uid="shared-uid", stem="English stem")
+    make_single_question(uid="shared-uid", stem="日本語の問題文", language="ja")
+    BookmarkFactory(owner=guest, question_uid="shared-uid")
+
+    english = client.get("/practice/bookmarks/", HTTP_ACCEPT_LANGUAGE="en")
+    japanese = client.get("/practice/bookmarks/", HTTP_ACCEPT_LANGUAGE="ja")
+
+    assert "English stem" in english.text
+    assert "日本語の問題文" in japanese.text
+    assert '<input type="hidden" name="language" value="ja">' in japanese.text
