@@ -590,4 +590,7 @@
 
   // Initialise states for the forms on the page (their confirmed state is what rendered).
   for (const form of $$("form[data-answer-form], form[data-optimistic-toggle]")) stateFor(form);
+  // Keys pressed before this point are lost; browser tests wait for this mark after a
+  // page load before typing.
+  document.documentElement.dataset.answering = "ready";
 })();
