@@ -13,7 +13,7 @@ from playwright.sync_api import expect
 
 from exams.models import Attempt, AttemptItem, Response
 from questions.models import GuideRevision
-from tests.exams.conftest import make_bank
+from tests.exams.conftest import ensure_seeded, make_bank
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
@@ -28,6 +28,7 @@ def csp_problems(problems):
 
 @pytest.fixture
 def full_bank():
+    ensure_seeded()
     guide = GuideRevision.objects.get(code="2026")
     make_bank({1: 13, 2: 16, 3: 18, 4: 9, 5: 9}, types=TYPES, guide=guide)
 

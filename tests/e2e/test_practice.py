@@ -155,6 +155,7 @@ def test_a_failed_bookmark_rolls_back_with_a_retry(live_server, page):
     page.unroute("**/bookmarks/**")
     page.locator("[data-toggle-retry]").click()
     expect(bookmark).to_have_attribute("aria-pressed", "true")
+    expect(page.locator("form[data-optimistic-toggle]")).not_to_have_class(re.compile("is-pending"))
     expect(page.locator("[data-toggle-status]").first).to_have_text("")
     assert Bookmark.objects.count() == 1
 

@@ -21,10 +21,27 @@ MAKERS = {
 DOMAIN_TASK = {1: "1.1", 2: "2.1", 3: "3.1", 4: "4.1", 5: "5.1"}
 
 
+def ensure_seeded():
+    """Put back the migrations' seed rows (domains, tasks, guide revisions, blueprints) if a
+    flush removed them: a browser test right after another transactional test can start
+    without them, its serialized rollback not being restored in Playwright's event loop."""
+    import importlib
+
+    from django.apps import apps
+
+    from questions.models import Domain
+
+    if Domain.objects.exists():
+        return
+    importlib.import_module("questions.migrations.0002_exam_guide_data").create(apps, None)
+    importlib.import_module("exams.migrations.0002_seed_blueprints").create(apps, None)
+
+
 def make_bank(per_domain, *, types=("single",), status="published", guide=None, **kwargs):
     """Questions in each domain ({domain: count}), cycling through ``types``."""
     from tests.factories import _task
 
+    ensure_seeded()
     kinds = itertools.cycle(types)
     made = []
     for domain, count in per_domain.items():
