@@ -39,6 +39,7 @@ def start_full_mock(page, live_server):
     page.get_by_role("region", name="AIF-C01 full mock").get_by_role("link", name="Start mock exam").click()
     page.get_by_role("button", name="Start mock exam").click()
     expect(page.get_by_role("heading", level=1)).to_have_text(re.compile(r"Question 1\s+of 65"))
+    expect(page.locator("html")).to_have_attribute("data-answering", "ready")
     return Attempt.objects.get()
 
 
@@ -85,6 +86,8 @@ def test_a_full_65_question_mock_by_keyboard_alone(live_server, page, console_pr
         if position < 65:
             heading = page.get_by_role("heading", level=1)
             expect(heading).to_have_text(re.compile(rf"Question {position + 1}\s"), timeout=SLOW)
+            # Keys typed before the new page's script is attached would be lost.
+            expect(page.locator("html")).to_have_attribute("data-answering", "ready")
 
     expect(page.get_by_role("heading", level=1)).to_have_text("Review")
     expect(page.get_by_text("You have answered 65 of 65 questions.")).to_be_visible()

@@ -200,6 +200,7 @@ def test_a_ten_question_session_by_keyboard_alone(live_server, page, console_pro
         page.keyboard.press("n")
         if position < 10:
             expect(page.get_by_role("heading", level=1)).to_have_text(re.compile(rf"Question {position + 1}\s"))
+            expect(page.locator("html")).to_have_attribute("data-answering", "ready")
 
     expect(page.get_by_role("heading", level=1)).to_have_text(re.compile("Practice summary"))
     expect(page.locator(".score-value")).to_have_text(re.compile(r"\d+ / 10"))
