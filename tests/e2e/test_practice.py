@@ -187,6 +187,7 @@ def test_a_ten_question_session_by_keyboard_alone(live_server, page, console_pro
             break
     page.keyboard.press("Enter")
     expect(page.get_by_role("heading", level=1)).to_have_text(re.compile(r"Question 1\s+of 10"))
+    expect(page.locator("html")).to_have_attribute("data-answering", "ready")
     session = Attempt.objects.get()
     snapshots = {item.position: item.snapshot for item in AttemptItem.objects.filter(attempt=session)}
 
