@@ -25,7 +25,7 @@ from django.db import connection
 from django.db.models import OuterRef, Subquery
 from django.utils.translation import gettext as _
 
-from questions.models import Domain, Question, TaskStatement
+from questions.models import Domain, Language, Question, TaskStatement
 
 from .models import Attempt, AttemptItem, Blueprint, BlueprintDomain
 
@@ -94,11 +94,15 @@ SELECT id, pilot, task_id, case_study_id, seen FROM (
     FROM {question} question
     JOIN {task} task ON task.id = question.task_id
     {guide_join}
-    WHERE question.status IN (%s, %s) AND question.language = %s
+    WHERE question.status IN (%s, %s) AND (question.language = %s {fallback})
   ) q
 ) ranked
 WHERE case_study_id IS NOT NULL OR draw_rank <= %s
 """
+_FALLBACK = """OR question.language = %s AND NOT EXISTS (
+      SELECT 1 FROM {question} translated
+      WHERE translated.uid = question.uid AND translated.language = %s AND translated.status IN (%s, %s)
+    )"""
 
 
 def _eligible_rows(blueprint: Blueprint, owner_id: int, *, per_pool: int, rng: random.Random) -> list[tuple]:
@@ -117,7 +121,14 @@ def _eligible_rows(blueprint: Blueprint, owner_id: int, *, per_pool: int, rng: r
     if blueprint.guide_id:
         guide_join = f"JOIN {guides.db_table} guide ON guide.question_id = question.id AND guide.guiderevision_id = %s"
         params.append(blueprint.guide_id)
-    params += [Question.Status.PUBLISHED, Question.Status.PILOT, blueprint.language, per_pool]
+    drawable = [Question.Status.PUBLISHED, Question.Status.PILOT]
+    params += [*drawable, blueprint.language]
+    fallback = ""
+    if blueprint.language != Language.EN:
+        # A uid without a translation into the exam's language takes its English item.
+        fallback = _FALLBACK.format(question=Question._meta.db_table)
+        params += [Language.EN, blueprint.language, *drawable]
+    params.append(per_pool)
     sql = _RANKED.format(
         prime=_PRIME,
         item=AttemptItem._meta.db_table,
@@ -125,6 +136,7 @@ def _eligible_rows(blueprint: Blueprint, owner_id: int, *, per_pool: int, rng: r
         question=Question._meta.db_table,
         task=TaskStatement._meta.db_table,
         guide_join=guide_join,
+        fallback=fallback,
     )
     with connection.cursor() as cursor:
         cursor.execute(sql, params)

@@ -100,7 +100,12 @@ class QuestionQuerySet(models.QuerySet):
         return self.filter(status__in=[Question.Status.PUBLISHED, Question.Status.PILOT])
 
     def in_language(self, language: str):
-        return self.filter(language=language)
+        """Questions in ``language``, plus the English item of every uid that has no
+        published or pilot translation into it (pages mark those as English)."""
+        if language == Language.EN:
+            return self.filter(language=language)
+        translated = Question.objects.drawable().filter(uid=models.OuterRef("uid"), language=language)
+        return self.filter(models.Q(language=language) | models.Q(language=Language.EN) & ~models.Exists(translated))
 
     def for_guide(self, code: str):
         return self.filter(guides__code=code)

@@ -9,7 +9,13 @@ from exams.attempts import start_exam
 from exams.models import Attempt, BlueprintDomain
 from questions.models import CaseStudy, Domain, GuideRevision, Question
 from tests.exams.conftest import make_bank
-from tests.factories import AttemptFactory, AttemptItemFactory, BlueprintFactory, GuestOwnerFactory
+from tests.factories import (
+    AttemptFactory,
+    AttemptItemFactory,
+    BlueprintFactory,
+    GuestOwnerFactory,
+    make_single_question,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -150,6 +156,19 @@ def test_language_and_guide_revision_limit_the_draw():
     slots = draw_exam(blueprint, owner_id=1, rng=random.Random(1))
 
     assert sorted(slot.question_id for slot in slots) == sorted(q.pk for q in valid)
+
+
+def test_a_japanese_mock_takes_the_english_item_where_a_translation_is_missing():
+    english = make_bank({4: 3})
+    translated = make_single_question(uid=english[0].uid, language="ja", task=english[0].task)
+    # A draft translation does not count: its uid is still drawn in English.
+    make_single_question(uid=english[1].uid, language="ja", task=english[1].task, status="draft")
+    blueprint = BlueprintFactory(question_count=3, unscored_count=0, language="ja")
+    BlueprintDomain.objects.create(blueprint=blueprint, domain=Domain.objects.get(number=4), weight=1)
+
+    slots = draw_exam(blueprint, owner_id=1, rng=random.Random(1))
+
+    assert sorted(slot.question_id for slot in slots) == sorted([translated.pk, english[1].pk, english[2].pk])
 
 
 def test_drafts_and_retired_questions_are_never_drawn():

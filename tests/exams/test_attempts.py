@@ -366,6 +366,17 @@ def test_question_ids_pick_the_translation_in_the_session_language():
     assert list(session.items.values_list("question_id", flat=True)) == [japanese.pk]
 
 
+def test_a_japanese_session_uses_the_english_item_of_an_untranslated_uid():
+    translated = make_single_question(uid="translated")
+    japanese = make_single_question(uid="translated", language="ja")
+    untranslated = make_single_question(uid="english-only")
+
+    session = start_practice(GuestOwnerFactory().pk, scope={"kind": "all"}, count=5, language="ja", now=NOW)
+
+    assert sorted(session.items.values_list("question_id", flat=True)) == sorted([japanese.pk, untranslated.pk])
+    assert translated.pk not in session.items.values_list("question_id", flat=True)
+
+
 def test_practice_prefers_unseen_questions():
     questions = make_bank({1: 6})
     owner = GuestOwnerFactory()
