@@ -18,11 +18,16 @@ class Owner(models.Model):
     """
 
     user = models.OneToOneField(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.CASCADE, related_name="owner"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="owner",
+        verbose_name=_("user"),
     )
-    guest_token = models.CharField(max_length=64, unique=True, null=True, blank=True, editable=False)
-    created_at = models.DateTimeField(auto_now_add=True)
-    last_seen_at = models.DateTimeField(auto_now_add=True)
+    guest_token = models.CharField(_("guest token"), max_length=64, unique=True, null=True, blank=True, editable=False)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    last_seen_at = models.DateTimeField(_("last seen at"), auto_now_add=True)
     # The interface language chosen with the switcher (a code from settings.LANGUAGES), or ""
     # for "follow the browser"; log-in brings it back to any browser (accounts.language).
     language = models.CharField(_("interface language"), max_length=8, blank=True, default="")
@@ -30,6 +35,8 @@ class Owner(models.Model):
     objects = OwnerQuerySet.as_manager()
 
     class Meta:
+        verbose_name = _("owner")
+        verbose_name_plural = _("owners")
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(user__isnull=False, guest_token__isnull=True)

@@ -29,19 +29,23 @@ BLUEPRINT_NAMES = {"aif-c01-full": _("AIF-C01 full mock"), "half-mock": _("Half 
 class Blueprint(models.Model):
     """What a mock exam (or practice default) draws: counts, time and pass mark."""
 
-    name = models.CharField(max_length=100, unique=True)
-    slug = models.SlugField(max_length=60, unique=True)
-    mode = models.CharField(max_length=10, choices=Mode.choices, default=Mode.EXAM)
-    question_count = models.PositiveSmallIntegerField(default=65)
-    unscored_count = models.PositiveSmallIntegerField(default=15)
-    minutes = models.PositiveSmallIntegerField(default=90)
-    pass_mark = models.PositiveSmallIntegerField(default=700, help_text=_("Scaled score, 100–1000."))
-    guide = models.ForeignKey(GuideRevision, null=True, blank=True, on_delete=models.PROTECT)
-    language = models.CharField(max_length=2, choices=Language.choices, default=Language.EN)
-    is_active = models.BooleanField(default=True)
+    name = models.CharField(_("name"), max_length=100, unique=True)
+    slug = models.SlugField(_("slug"), max_length=60, unique=True)
+    mode = models.CharField(_("mode"), max_length=10, choices=Mode.choices, default=Mode.EXAM)
+    question_count = models.PositiveSmallIntegerField(_("number of questions"), default=65)
+    unscored_count = models.PositiveSmallIntegerField(_("number of unscored questions"), default=15)
+    minutes = models.PositiveSmallIntegerField(_("time limit in minutes"), default=90)
+    pass_mark = models.PositiveSmallIntegerField(_("pass mark"), default=700, help_text=_("Scaled score, 100–1000."))
+    guide = models.ForeignKey(
+        GuideRevision, null=True, blank=True, on_delete=models.PROTECT, verbose_name=_("exam guide revision")
+    )
+    language = models.CharField(_("language"), max_length=2, choices=Language.choices, default=Language.EN)
+    is_active = models.BooleanField(_("active"), default=True)
 
     class Meta:
         ordering = ["-question_count", "name"]
+        verbose_name = _("blueprint")
+        verbose_name_plural = _("blueprints")
 
     def __str__(self) -> str:
         return self.display_name
@@ -55,11 +59,15 @@ class Blueprint(models.Model):
 class BlueprintDomain(models.Model):
     """Optional per-domain weight override; without rows the exam guide's weights apply."""
 
-    blueprint = models.ForeignKey(Blueprint, on_delete=models.CASCADE, related_name="domain_weights")
-    domain = models.ForeignKey(Domain, on_delete=models.PROTECT)
-    weight = models.PositiveSmallIntegerField()
+    blueprint = models.ForeignKey(
+        Blueprint, on_delete=models.CASCADE, related_name="domain_weights", verbose_name=_("blueprint")
+    )
+    domain = models.ForeignKey(Domain, on_delete=models.PROTECT, verbose_name=_("domain"))
+    weight = models.PositiveSmallIntegerField(_("weight"))
 
     class Meta:
+        verbose_name = _("blueprint domain weight")
+        verbose_name_plural = _("blueprint domain weights")
         constraints = [models.UniqueConstraint(fields=["blueprint", "domain"], name="blueprint_domain_once")]
 
     def __str__(self) -> str:
@@ -104,29 +112,35 @@ class Attempt(models.Model):
         SUBMITTED = "submitted", _("Submitted")
         EXPIRED = "expired", _("Expired")
 
-    owner = models.ForeignKey(Owner, on_delete=models.CASCADE, related_name="attempts")
-    mode = models.CharField(max_length=10, choices=Mode.choices)
-    blueprint = models.ForeignKey(Blueprint, null=True, blank=True, on_delete=models.PROTECT)
+    owner = models.ForeignKey(Owner, on_delete=models.CASCADE, related_name="attempts", verbose_name=_("owner"))
+    mode = models.CharField(_("mode"), max_length=10, choices=Mode.choices)
+    blueprint = models.ForeignKey(
+        Blueprint, null=True, blank=True, on_delete=models.PROTECT, verbose_name=_("blueprint")
+    )
     # Practice: what was asked for ({"kind": "task", "value": "3.1"}, ...) and how many
     # (null = endless). Exams: empty.
-    scope = models.JSONField(default=dict, blank=True)
-    target_count = models.PositiveSmallIntegerField(null=True, blank=True)
-    language = models.CharField(max_length=2, choices=Language.choices, default=Language.EN)
-    seed = models.BigIntegerField(help_text=_("Drives question and option shuffles, so reloads render the same."))
-    status = models.CharField(max_length=12, choices=Status.choices, default=Status.IN_PROGRESS)
-    started_at = models.DateTimeField()
-    deadline = models.DateTimeField(null=True, blank=True)
-    submitted_at = models.DateTimeField(null=True, blank=True)
+    scope = models.JSONField(_("scope"), default=dict, blank=True)
+    target_count = models.PositiveSmallIntegerField(_("number of questions asked for"), null=True, blank=True)
+    language = models.CharField(_("language"), max_length=2, choices=Language.choices, default=Language.EN)
+    seed = models.BigIntegerField(
+        _("seed"), help_text=_("Drives question and option shuffles, so reloads render the same.")
+    )
+    status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.IN_PROGRESS)
+    started_at = models.DateTimeField(_("started at"))
+    deadline = models.DateTimeField(_("deadline"), null=True, blank=True)
+    submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
     # Filled once at submission; the response rows stay the source of truth.
-    correct_scored = models.PositiveSmallIntegerField(null=True, blank=True)
-    total_scored = models.PositiveSmallIntegerField(null=True, blank=True)
-    scaled_score = models.PositiveSmallIntegerField(null=True, blank=True)
-    passed = models.BooleanField(null=True, blank=True)
+    correct_scored = models.PositiveSmallIntegerField(_("correct scored answers"), null=True, blank=True)
+    total_scored = models.PositiveSmallIntegerField(_("scored questions"), null=True, blank=True)
+    scaled_score = models.PositiveSmallIntegerField(_("scaled score"), null=True, blank=True)
+    passed = models.BooleanField(_("passed"), null=True, blank=True)
 
     objects = AttemptQuerySet.as_manager()
 
     class Meta:
         ordering = ["-started_at"]
+        verbose_name = _("attempt")
+        verbose_name_plural = _("attempts")
         constraints = [
             # One in-progress mock per owner and blueprint ("Resume", never two clocks).
             models.UniqueConstraint(
@@ -200,16 +214,20 @@ class Attempt(models.Model):
 
 
 class AttemptItem(models.Model):
-    attempt = models.ForeignKey(Attempt, on_delete=models.CASCADE, related_name="items")
-    question = models.ForeignKey(Question, on_delete=models.PROTECT, related_name="attempt_items")
-    position = models.PositiveSmallIntegerField()
-    scored = models.BooleanField(default=True)
-    flagged = models.BooleanField(default=False)
+    attempt = models.ForeignKey(Attempt, on_delete=models.CASCADE, related_name="items", verbose_name=_("attempt"))
+    question = models.ForeignKey(
+        Question, on_delete=models.PROTECT, related_name="attempt_items", verbose_name=_("question")
+    )
+    position = models.PositiveSmallIntegerField(_("position"))
+    scored = models.BooleanField(_("scored"), default=True)
+    flagged = models.BooleanField(_("flagged"), default=False)
     # What the candidate saw and what counted as correct, frozen at assembly.
-    snapshot = models.JSONField()
+    snapshot = models.JSONField(_("snapshot"))
 
     class Meta:
         ordering = ["attempt", "position"]
+        verbose_name = _("attempt item")
+        verbose_name_plural = _("attempt items")
         constraints = [models.UniqueConstraint(fields=["attempt", "position"], name="attempt_item_position")]
 
     def __str__(self) -> str:
@@ -228,15 +246,19 @@ class Response(models.Model):
         UNSURE = "unsure", _("Unsure")
         GUESS = "guess", _("Guess")
 
-    item = models.OneToOneField(AttemptItem, on_delete=models.CASCADE, related_name="response")
-    answer = models.JSONField()
-    is_correct = models.BooleanField()
-    confidence = models.CharField(max_length=6, choices=Confidence.choices, blank=True)
-    seq = models.PositiveIntegerField(default=0)
-    answered_at = models.DateTimeField()
-    time_spent_ms = models.PositiveIntegerField(default=0)
+    item = models.OneToOneField(
+        AttemptItem, on_delete=models.CASCADE, related_name="response", verbose_name=_("attempt item")
+    )
+    answer = models.JSONField(_("answer"))
+    is_correct = models.BooleanField(_("correct"))
+    confidence = models.CharField(_("confidence"), max_length=6, choices=Confidence.choices, blank=True)
+    seq = models.PositiveIntegerField(_("save counter"), default=0)
+    answered_at = models.DateTimeField(_("answered at"))
+    time_spent_ms = models.PositiveIntegerField(_("time spent (ms)"), default=0)
 
     class Meta:
+        verbose_name = _("response")
+        verbose_name_plural = _("responses")
         indexes = [models.Index(fields=["answered_at"], name="response_answered_idx")]
 
     def __str__(self) -> str:
@@ -244,12 +266,14 @@ class Response(models.Model):
 
 
 class Bookmark(models.Model):
-    owner = models.ForeignKey(Owner, on_delete=models.CASCADE, related_name="bookmarks")
-    question_uid = models.SlugField(max_length=80)
-    created_at = models.DateTimeField(auto_now_add=True)
+    owner = models.ForeignKey(Owner, on_delete=models.CASCADE, related_name="bookmarks", verbose_name=_("owner"))
+    question_uid = models.SlugField(_("question uid"), max_length=80)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     class Meta:
         ordering = ["-created_at"]
+        verbose_name = _("bookmark")
+        verbose_name_plural = _("bookmarks")
         constraints = [models.UniqueConstraint(fields=["owner", "question_uid"], name="bookmark_once")]
 
     def __str__(self) -> str:

@@ -28,20 +28,24 @@ class ReviewCard(models.Model):
     shows the row is stale.
     """
 
-    owner = models.ForeignKey(Owner, on_delete=models.CASCADE, related_name="review_cards")
-    question_uid = models.SlugField(max_length=80)
-    due = models.DateTimeField()
-    stability = models.FloatField()
-    difficulty = models.FloatField()
-    last_review = models.DateTimeField()
-    last_rating = models.PositiveSmallIntegerField(help_text=_("FSRS rating: 1 Again, 2 Hard, 3 Good, 4 Easy."))
-    reviews = models.PositiveIntegerField()
-    lapses = models.PositiveIntegerField()
-    watermark = models.DateTimeField()
+    owner = models.ForeignKey(Owner, on_delete=models.CASCADE, related_name="review_cards", verbose_name=_("owner"))
+    question_uid = models.SlugField(_("question uid"), max_length=80)
+    due = models.DateTimeField(_("due"))
+    stability = models.FloatField(_("stability"))
+    difficulty = models.FloatField(_("difficulty"))
+    last_review = models.DateTimeField(_("last review"))
+    last_rating = models.PositiveSmallIntegerField(
+        _("last rating"), help_text=_("FSRS rating: 1 Again, 2 Hard, 3 Good, 4 Easy.")
+    )
+    reviews = models.PositiveIntegerField(_("reviews"))
+    lapses = models.PositiveIntegerField(_("lapses"))
+    watermark = models.DateTimeField(_("newest response replayed"))
 
     objects = ReviewCardQuerySet.as_manager()
 
     class Meta:
+        verbose_name = _("review card")
+        verbose_name_plural = _("review cards")
         constraints = [models.UniqueConstraint(fields=["owner", "question_uid"], name="review_card_once")]
         # Due lists and the dashboard count: an owner's cards by due date.
         indexes = [models.Index(fields=["owner", "due"], name="review_card_due_idx")]

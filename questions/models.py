@@ -11,12 +11,14 @@ from .names import domain_name, task_name
 
 
 class Domain(models.Model):
-    number = models.PositiveSmallIntegerField(unique=True)
-    name = models.CharField(max_length=120)
-    weight = models.PositiveSmallIntegerField(help_text=_("Share of the scored questions, in percent."))
+    number = models.PositiveSmallIntegerField(_("number"), unique=True)
+    name = models.CharField(_("name"), max_length=120)
+    weight = models.PositiveSmallIntegerField(_("weight"), help_text=_("Share of the scored questions, in percent."))
 
     class Meta:
         ordering = ["number"]
+        verbose_name = _("domain")
+        verbose_name_plural = _("domains")
 
     def __str__(self) -> str:
         return f"{self.number}. {self.display_name}"
@@ -28,12 +30,14 @@ class Domain(models.Model):
 
 
 class TaskStatement(models.Model):
-    code = models.CharField(max_length=8, unique=True)
-    domain = models.ForeignKey(Domain, on_delete=models.PROTECT, related_name="tasks")
-    name = models.CharField(max_length=200)
+    code = models.CharField(_("code"), max_length=8, unique=True)
+    domain = models.ForeignKey(Domain, on_delete=models.PROTECT, related_name="tasks", verbose_name=_("domain"))
+    name = models.CharField(_("name"), max_length=200)
 
     class Meta:
         ordering = ["code"]
+        verbose_name = _("task statement")
+        verbose_name_plural = _("task statements")
 
     def __str__(self) -> str:
         return f"{self.code} {self.display_name}"
@@ -45,11 +49,13 @@ class TaskStatement(models.Model):
 
 
 class Tag(models.Model):
-    slug = models.SlugField(max_length=60, unique=True)
-    name = models.CharField(max_length=100, blank=True)
+    slug = models.SlugField(_("slug"), max_length=60, unique=True)
+    name = models.CharField(_("name"), max_length=100, blank=True)
 
     class Meta:
         ordering = ["slug"]
+        verbose_name = _("tag")
+        verbose_name_plural = _("tags")
 
     def __str__(self) -> str:
         return self.slug
@@ -58,10 +64,12 @@ class Tag(models.Model):
 class GuideRevision(models.Model):
     """A revision of the AIF-C01 exam guide ("2024", "2026") an item is valid for."""
 
-    code = models.CharField(max_length=8, unique=True)
+    code = models.CharField(_("code"), max_length=8, unique=True)
 
     class Meta:
         ordering = ["code"]
+        verbose_name = _("exam guide revision")
+        verbose_name_plural = _("exam guide revisions")
 
     def __str__(self) -> str:
         return self.code
@@ -75,12 +83,13 @@ class Language(models.TextChoices):
 class CaseStudy(models.Model):
     """A scenario shared by several questions, drawn together and scored one by one."""
 
-    uid = models.SlugField(max_length=80)
-    language = models.CharField(max_length=2, choices=Language.choices, default=Language.EN)
-    scenario = models.TextField()
+    uid = models.SlugField(_("uid"), max_length=80)
+    language = models.CharField(_("language"), max_length=2, choices=Language.choices, default=Language.EN)
+    scenario = models.TextField(_("scenario"))
 
     class Meta:
-        verbose_name_plural = "case studies"
+        verbose_name = _("case study")
+        verbose_name_plural = _("case studies")
         constraints = [models.UniqueConstraint(fields=["uid", "language"], name="case_study_uid_language")]
 
     def __str__(self) -> str:
@@ -140,34 +149,50 @@ class Question(models.Model):
         PUBLISHED = "published", _("Published")
         RETIRED = "retired", _("Retired")
 
-    uid = models.SlugField(max_length=80, help_text=_("Stable id shared by all translations of this question."))
-    language = models.CharField(max_length=2, choices=Language.choices, default=Language.EN)
-    type = models.CharField(max_length=10, choices=Type.choices, default=Type.SINGLE)
-    status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
-    task = models.ForeignKey(TaskStatement, on_delete=models.PROTECT, related_name="questions")
-    tags = models.ManyToManyField(Tag, blank=True, related_name="questions")
+    uid = models.SlugField(
+        _("uid"), max_length=80, help_text=_("Stable id shared by all translations of this question.")
+    )
+    language = models.CharField(_("language"), max_length=2, choices=Language.choices, default=Language.EN)
+    type = models.CharField(_("type"), max_length=10, choices=Type.choices, default=Type.SINGLE)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.DRAFT)
+    task = models.ForeignKey(
+        TaskStatement, on_delete=models.PROTECT, related_name="questions", verbose_name=_("task statement")
+    )
+    tags = models.ManyToManyField(Tag, blank=True, related_name="questions", verbose_name=_("tags"))
     guides = models.ManyToManyField(
         GuideRevision, blank=True, related_name="questions", verbose_name=_("exam guide revisions")
     )
     difficulty = models.PositiveSmallIntegerField(
-        default=2, validators=[MinValueValidator(1), MaxValueValidator(3)], help_text=_("1 easy, 2 medium, 3 hard.")
+        _("difficulty"),
+        default=2,
+        validators=[MinValueValidator(1), MaxValueValidator(3)],
+        help_text=_("1 easy, 2 medium, 3 hard."),
     )
     case_study = models.ForeignKey(
-        CaseStudy, null=True, blank=True, on_delete=models.SET_NULL, related_name="questions"
+        CaseStudy,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="questions",
+        verbose_name=_("case study"),
     )
-    stem = models.TextField(help_text=_("Scenario and question. Markdown: **bold**, lists, `code`, links."))
+    stem = models.TextField(_("stem"), help_text=_("Scenario and question. Markdown: **bold**, lists, `code`, links."))
     select = models.PositiveSmallIntegerField(
-        null=True, blank=True, help_text=_("Multiple response: how many options to select.")
+        _("select"), null=True, blank=True, help_text=_("Multiple response: how many options to select.")
     )
-    explanation = models.TextField(blank=True)
-    references = models.JSONField(default=list, blank=True, help_text=_("Documentation URLs that support the key."))
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    explanation = models.TextField(_("explanation"), blank=True)
+    references = models.JSONField(
+        _("references"), default=list, blank=True, help_text=_("Documentation URLs that support the key.")
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     objects = QuestionQuerySet.as_manager()
 
     class Meta:
         ordering = ["uid", "language"]
+        verbose_name = _("question")
+        verbose_name_plural = _("questions")
         constraints = [models.UniqueConstraint(fields=["uid", "language"], name="question_uid_language")]
         indexes = [
             # Drawing a mock or a practice set: eligible questions of a language per task.
@@ -203,15 +228,19 @@ class Option(models.Model):
     Every row carries its own rationale (why it is right or wrong, or why it goes there).
     """
 
-    question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="options")
-    position = models.PositiveSmallIntegerField(default=0)
-    text = models.TextField(blank=True)
-    match = models.CharField(max_length=300, blank=True)
-    is_correct = models.BooleanField(default=False)
-    rationale = models.TextField(blank=True)
+    question = models.ForeignKey(
+        Question, on_delete=models.CASCADE, related_name="options", verbose_name=_("question")
+    )
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+    text = models.TextField(_("text"), blank=True)
+    match = models.CharField(_("match"), max_length=300, blank=True)
+    is_correct = models.BooleanField(_("correct"), default=False)
+    rationale = models.TextField(_("rationale"), blank=True)
 
     class Meta:
         ordering = ["question", "position", "pk"]
+        verbose_name = _("option")
+        verbose_name_plural = _("options")
 
     def __str__(self) -> str:
         return self.text[:60] or f"(extra match) {self.match[:50]}"
@@ -250,24 +279,38 @@ class ProblemReport(models.Model):
         FIXED = "fixed", _("Fixed")
         REJECTED = "rejected", _("Rejected")
 
-    question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="reports")
-    owner = models.ForeignKey(
-        "accounts.Owner", null=True, blank=True, on_delete=models.SET_NULL, related_name="problem_reports"
+    question = models.ForeignKey(
+        Question, on_delete=models.CASCADE, related_name="reports", verbose_name=_("question")
     )
-    reason = models.CharField(max_length=20, choices=Reason.choices)
-    comment = models.TextField(max_length=1000, blank=True)
-    status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN)
-    resolution = models.TextField(blank=True, help_text=_("What was done, for the record."))
-    created_at = models.DateTimeField(default=timezone.now)
-    resolved_at = models.DateTimeField(null=True, blank=True)
+    owner = models.ForeignKey(
+        "accounts.Owner",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="problem_reports",
+        verbose_name=_("reporter"),
+    )
+    reason = models.CharField(_("reason"), max_length=20, choices=Reason.choices)
+    comment = models.TextField(_("comment"), max_length=1000, blank=True)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.OPEN)
+    resolution = models.TextField(_("resolution"), blank=True, help_text=_("What was done, for the record."))
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    resolved_at = models.DateTimeField(_("resolved at"), null=True, blank=True)
     resolved_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("resolved by"),
     )
 
     objects = ProblemReportQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at"]
+        verbose_name = _("problem report")
+        verbose_name_plural = _("problem reports")
         constraints = [
             models.UniqueConstraint(
                 fields=["owner", "question"],
