@@ -20,7 +20,7 @@ from django_htmx.http import HttpResponseClientRedirect, HttpResponseClientRefre
 
 from accounts.owners import get_or_create_owner_id, owner_id_for
 from questions.models import Domain, Language, Question
-from questions.snapshots import public_view
+from questions.snapshots import original_view, public_view
 from quizapp.htmx import HtmxHttpRequest, render_page
 
 from . import attempts
@@ -546,6 +546,22 @@ def practice_question(request: HtmxHttpRequest, pk: int, position: int):
         "spent": 0,
     }
     return render_page(request, "exams/practice_question.html", context, partials=("question-card",))
+
+
+@require_GET
+def practice_original(request: HtmxHttpRequest, pk: int, position: int):
+    """"Show original": the English of a translated practice question, without its key.
+
+    The practice page loads it beside the translation when the toggle opens (htmx); without
+    JS the toggle links here and this is a page of its own.
+    """
+    session = _get_attempt(request, pk, mode=Mode.PRACTICE)
+    item = get_object_or_404(AttemptItem.objects.only("snapshot", "position"), attempt=session, position=position)
+    original = None if item.snapshot["language"] == Language.EN else original_view(item.snapshot)
+    if original is None:
+        raise Http404
+    context = {"session": session, "item": item, "original": original}
+    return render_page(request, "exams/practice_original.html", context, partials=("original",))
 
 
 def _practice_answer(request: HtmxHttpRequest, item: AttemptItem, given, meta: dict, *, now) -> HttpResponse:

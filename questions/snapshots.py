@@ -20,7 +20,7 @@ import random
 from typing import Any
 
 from .markup import render_inline, render_markdown
-from .models import Question
+from .models import Language, Option, Question
 
 SNAPSHOT_VERSION = 1
 
@@ -89,4 +89,42 @@ def public_view(snapshot: dict[str, Any]) -> dict[str, Any]:
     hidden = {"key", "explanation", "references"}
     view = {name: value for name, value in snapshot.items() if name not in hidden}
     view["options"] = [{"id": row["id"], "text": row["text"]} for row in snapshot["options"]]
+    return view
+
+
+def original_view(snapshot: dict[str, Any], language: str = Language.EN) -> dict[str, Any] | None:
+    """The question of ``snapshot`` as written in ``language`` (its original), without the
+    key, its options in the snapshot's display order; None if the uid has no such item.
+
+    Translations keep their options' positions, so an option's position matches it with
+    its original. Three queries.
+    """
+    original = (
+        Question.objects.filter(uid=snapshot["uid"], language=language)
+        .select_related("case_study")
+        .prefetch_related("options")
+        .first()
+    )
+    if original is None:
+        return None
+    shown = [row["id"] for row in snapshot["options"]] + [row["id"] for row in snapshot.get("matches", [])]
+    positions = dict(Option.objects.filter(pk__in=shown).values_list("pk", "position"))
+    by_position = {option.position: option for option in original.options.all()}
+
+    def text(option_id: int, field: str = "text") -> str:
+        option = by_position.get(positions.get(option_id))
+        return str(render_inline(getattr(option, field))) if option else ""
+
+    view = {
+        "uid": original.uid,
+        "language": original.language,
+        "type": snapshot["type"],
+        "stem": str(render_markdown(original.stem)),
+        "case_study": None,
+        "options": [{"id": row["id"], "text": text(row["id"])} for row in snapshot["options"]],
+    }
+    if original.case_study_id:
+        view["case_study"] = {"scenario": str(render_markdown(original.case_study.scenario))}
+    if "matches" in snapshot:
+        view["matches"] = [{"id": row["id"], "text": text(row["id"], "match")} for row in snapshot["matches"]]
     return view

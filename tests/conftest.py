@@ -20,3 +20,15 @@ def _clear_cache():
     cache.clear()
     yield
     cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def _default_language():
+    """Every test starts in the default language: a request in Japanese leaves Japanese
+    active in the thread (LocaleMiddleware activates, nothing deactivates), which would
+    turn the next test's messages Japanese."""
+    from django.utils import translation
+
+    translation.deactivate()
+    yield
+    translation.deactivate()

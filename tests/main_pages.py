@@ -70,6 +70,7 @@ class Scene:
     exam: object  # the running mock
     finished: object  # the submitted mock
     practice: object  # practice: 1-4 answered (single, multiple, ordering, matching), 5-8 open (same)
+    japanese: object  # practice in Japanese: one translated question, open
     pages: list[MainPage]
 
     def url(self, name: str) -> str:
@@ -105,6 +106,15 @@ def build_pages(user, *, staff=None) -> Scene:
         answer_item(item, correct=item.position != 2, now=now)
     BookmarkFactory(owner=owner, question_uid=practice.items.get(position=1).snapshot["uid"])
 
+    # A Japanese session on a translated question: the "Show original" toggle and its page.
+    english = bank[0]
+    translation = make_single_question(
+        uid=english.uid, language="ja", task=english.task, stem="顧客の問い合わせを要約するサービスはどれですか。"
+    )
+    japanese = attempts.start_practice(
+        owner.pk, scope={"kind": "all"}, count=1, language="ja", question_ids=[translation.pk], now=now
+    )
+
     candidate = [
         ("dashboard", reverse("dashboard")),
         ("practice picker", reverse("practice:picker")),
@@ -116,6 +126,8 @@ def build_pages(user, *, staff=None) -> Scene:
             (f"practice feedback {kind}", reverse("practice:question", args=[practice.pk, 1 + n]))
             for n, kind in enumerate(TYPES)
         ),
+        ("practice question in Japanese", reverse("practice:question", args=[japanese.pk, 1])),
+        ("practice original", reverse("practice:original", args=[japanese.pk, 1])),
         ("bookmarks", reverse("practice:bookmarks")),
         ("exam list", reverse("exams:list")),
         ("exam start", reverse("exams:start", args=[blueprint.slug])),
@@ -131,7 +143,7 @@ def build_pages(user, *, staff=None) -> Scene:
         MainPage("log in", reverse("accounts:login"), "anonymous"),
         MainPage("admin question form", reverse("admin:questions_question_add"), "staff"),
     ]
-    return Scene(owner=owner, exam=exam, finished=finished, practice=practice, pages=pages)
+    return Scene(owner=owner, exam=exam, finished=finished, practice=practice, japanese=japanese, pages=pages)
 
 
 PAGE_NAMES = [
@@ -139,6 +151,8 @@ PAGE_NAMES = [
     "practice picker",
     *(f"practice question {kind}" for kind in TYPES),
     *(f"practice feedback {kind}" for kind in TYPES),
+    "practice question in Japanese",
+    "practice original",
     "bookmarks",
     "exam list",
     "exam start",

@@ -164,13 +164,8 @@ BANK_TEXT = {"Prompt %(n)d"}
 
 
 def test_every_main_page_is_in_japanese(live_server, page, console_problems):
-    """The candidate's main pages with real data (tests/main_pages.py) in Japanese: the
-    interface around the (English) test bank shows no catalogue English.
-
-    The admin question form is not among them yet: its field and model labels are Django's
-    defaults made from field names, which gettext cannot translate until the models give
-    them verbose names.
-    """
+    """The candidate's main pages with real data (tests/main_pages.py) and the admin question
+    form in Japanese: the interface around the (English) test bank shows no catalogue English."""
     user = UserFactory(is_staff=True, is_superuser=True)
     scene = build_pages(user)
     client = Client()
@@ -185,8 +180,8 @@ def test_every_main_page_is_in_japanese(live_server, page, console_problems):
 
     seen = {}
     for target in scene.pages:
-        if target.who != "candidate":
-            continue  # sign-up is on the way in the flow above; the admin: see the docstring
+        if target.who == "anonymous":
+            continue  # sign-up and log-in are on the way in the flow above
         response = page.goto(f"{live_server.url}{target.url}")
         assert response.status == 200, target.name
         expect(page.locator("html")).to_have_attribute("lang", "ja")
@@ -194,4 +189,44 @@ def test_every_main_page_is_in_japanese(live_server, page, console_problems):
 
     assert len(seen) > 15
     assert seen == {name: [] for name in seen}
+    assert console_problems == []
+
+
+def make_translated_pairs(count: int = 2) -> None:
+    """English questions with Japanese translations (same uid, same option positions)."""
+    for n in range(count):
+        make_single_question(uid=f"pair-{n}", stem=f"English stem {n}: which service fits?")
+        japanese = make_single_question(
+            uid=f"pair-{n}", language="ja", stem=f"日本語の問題文 {n}: どのサービスが適切ですか?"
+        )
+        for option in japanese.options.all():
+            Option.objects.filter(pk=option.pk).update(text=f"選択肢 {option.position + 1}")
+
+
+def test_show_original_opens_the_english_beside_the_japanese_and_stays_open(live_server, page, console_problems):
+    make_translated_pairs()
+    page.set_viewport_size({"width": 1280, "height": 900})
+    page.goto(f"{live_server.url}/practice/?language=ja")
+    page.get_by_label("10", exact=True).check()
+    page.get_by_role("button", name="Start practice").click()
+    expect(page.locator("#question-stem")).to_contain_text("日本語の問題文")
+    toggle = page.locator("[data-original-toggle]")
+
+    toggle.locator("summary").click()
+
+    original = page.locator("#original .stem")
+    expect(original).to_contain_text("English stem")
+    expect(original).to_have_attribute("lang", "en")
+    expect(page.locator("#original .choice-text")).to_have_count(4)
+    card, beside = page.locator("#question-card").bounding_box(), toggle.bounding_box()
+    assert beside["x"] >= card["x"] + card["width"], "the original sits beside the question on a wide screen"
+
+    # Answering swaps the card; the original stays. The next question opens its own.
+    page.locator("[data-choice]").first.click()
+    expect(page.locator(".verdict")).to_be_visible()
+    expect(original).to_contain_text("English stem")
+    page.get_by_role("link", name="Next").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(re.compile(r"Question 2\s"))
+    expect(page.locator("[data-original-toggle]")).to_have_attribute("open", "")
+    expect(page.locator("#original .stem")).to_contain_text("English stem")
     assert console_problems == []

@@ -554,3 +554,21 @@ def test_the_results_do_reveal_the_key_after_submission(client, exam):
     assert "is-key" in response.text
     # Snapshots froze the rationales at assembly, so later edits do not change the review.
     assert "RATIONALE-NOW-VISIBLE" not in response.text
+
+
+def test_a_japanese_mock_marks_the_questions_it_takes_in_english(client, guest):
+    english = make_bank(FULL)
+    for question in english[:6]:
+        make_single_question(uid=question.uid, language="ja", task=question.task, stem="日本語の問題文です。")
+    attempt = start_exam(guest.pk, BlueprintFactory(minutes=15, language="ja"), now=timezone.now())
+    items = list(attempt.items.order_by("position"))
+    japanese = next(item for item in items if item.snapshot["language"] == "ja")
+    fallback = next(item for item in items if item.snapshot["language"] == "en")
+
+    marked = client.get(f"/exams/attempts/{attempt.pk}/{fallback.position}/").text
+    translated = client.get(f"/exams/attempts/{attempt.pk}/{japanese.position}/").text
+
+    assert "This question has no Japanese translation yet, so it is shown in English." in marked
+    assert '<div class="stem" id="question-stem" lang="en">' in marked
+    assert "no Japanese translation" not in translated
+    assert '<div class="stem" id="question-stem" lang="ja">' in translated

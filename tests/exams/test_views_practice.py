@@ -1,3 +1,5 @@
+import re
+
 import pytest
 from django.utils import timezone
 
@@ -6,7 +8,7 @@ from exams.models import Attempt, Bookmark, Response
 from questions.models import Option, Question, Tag
 from tests.exams.conftest import make_bank
 from tests.exams.test_views_exam import answer_post, htmx
-from tests.factories import BookmarkFactory, make_single_question
+from tests.factories import BookmarkFactory, make_matching_question, make_single_question
 
 pytestmark = pytest.mark.django_db
 
@@ -425,3 +427,92 @@ def test_bookmark_list_shows_the_question_in_the_interface_language(client, gues
     assert "English stem" in english.text
     assert "日本語の問題文" in japanese.text
     assert '<input type="hidden" name="language" value="ja">' in japanese.text
+
+
+# --- Japanese sessions: show original, English fallback ---------------------------------
+
+
+def translated_pair(kind="single"):
+    """An English question and its Japanese translation (same uid, same option positions)."""
+    maker = {"single": make_single_question, "matching": make_matching_question}[kind]
+    english = maker(uid=f"pair-{kind}", stem="Which service stores the vectors?")
+    japanese = maker(uid=f"pair-{kind}", language="ja", stem="ベクトルを保存するサービスはどれですか。")
+    for option in japanese.options.all():
+        option.text = f"選択肢 {option.position}" if option.text else ""
+        option.match = f"一致 {option.position}"
+        option.save()
+    return english, japanese
+
+
+@pytest.fixture
+def japanese_session(guest):
+    translated_pair()
+    return start_practice(guest.pk, scope={"kind": "all"}, count=1, language="ja", now=timezone.now())
+
+
+def test_show_original_lists_the_english_options_in_the_order_shown(client, japanese_session):
+    snapshot = item(japanese_session, 1).snapshot
+    positions = dict(Option.objects.values_list("pk", "position"))
+    expected = [f"Choice {positions[row['id']]}" for row in snapshot["options"]]
+
+    response = client.get(f"/practice/{japanese_session.pk}/1/original/")
+
+    assert response.status_code == 200
+    assert "<html" in response.text
+    assert "Which service stores the vectors?" in response.text
+    assert re.findall(r"Choice \d", response.text) == expected
+    # The original is a public view: no rationale, no mark of the key.
+    assert "Because of the scenario." not in response.text
+    assert "Correct answer" not in response.text
+
+
+def test_show_original_as_htmx_returns_only_the_fragment(client, japanese_session):
+    response = client.get(f"/practice/{japanese_session.pk}/1/original/", **htmx("original"))
+
+    assert response.text.lstrip().startswith('<div id="original" class="original">')
+    assert 'lang="en"' in response.text
+    assert "<html" not in response.text
+
+
+def test_show_original_keeps_matching_prompts_and_answers_in_display_order(client, guest):
+    translated_pair("matching")
+    session = start_practice(guest.pk, scope={"kind": "all"}, count=1, language="ja", now=timezone.now())
+    snapshot = item(session, 1).snapshot
+    positions = dict(Option.objects.values_list("pk", "position"))
+
+    text = client.get(f"/practice/{session.pk}/1/original/", **htmx("original")).text
+
+    prompts = [f"Prompt {positions[row['id']]}" for row in snapshot["options"]]
+    matches = [
+        f"Match {positions[row['id']]}" if positions[row["id"]] < 3 else "Distractor" for row in snapshot["matches"]
+    ]
+    assert [text.index(prompt) for prompt in prompts] == sorted(text.index(prompt) for prompt in prompts)
+    assert [text.index(match) for match in matches] == sorted(text.index(match) for match in matches)
+
+
+def test_show_original_is_a_404_for_others_and_for_english_items(client, other_client, japanese_session, session):
+    assert other_client.get(f"/practice/{japanese_session.pk}/1/original/").status_code == 404
+    assert other_client.get(f"/practice/{japanese_session.pk}/1/original/", **htmx("original")).status_code == 404
+    # An English item has no original to show.
+    assert client.get(f"/practice/{session.pk}/1/original/").status_code == 404
+    assert client.get(f"/practice/{japanese_session.pk}/2/original/").status_code == 404
+
+
+def test_a_translated_question_offers_its_original_and_an_english_one_does_not(client, japanese_session, session):
+    page = client.get(f"/practice/{japanese_session.pk}/1/").text
+    assert f'hx-get="/practice/{japanese_session.pk}/1/original/"' in page
+    assert "Show original (English)" in page
+    assert 'lang="ja"' in page
+
+    assert "Show original (English)" not in client.get(f"/practice/{session.pk}/1/").text
+
+
+def test_an_untranslated_question_in_a_japanese_session_is_shown_in_english_and_marked(client, guest):
+    make_single_question(uid="english-only", stem="Which model fits best?")
+    session = start_practice(guest.pk, scope={"kind": "all"}, count=1, language="ja", now=timezone.now())
+
+    page = client.get(f"/practice/{session.pk}/1/").text
+
+    assert "This question has no Japanese translation yet, so it is shown in English." in page
+    assert '<div class="stem" id="question-stem" lang="en">' in page
+    assert "Show original (English)" not in page

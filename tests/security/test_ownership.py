@@ -47,6 +47,7 @@ MATRIX = {
     "exams:results": (["GET"], lambda s: [s.finished.pk], None),
     "practice:session": (["GET"], lambda s: [s.practice.pk], None),
     "practice:question": (["GET"], lambda s: [s.practice.pk, 5], None),
+    "practice:original": (["GET"], lambda s: [s.japanese.pk, 1], None),
     "practice:finish": (["POST"], lambda s: [s.practice.pk], lambda s: {}),
     "practice:summary": (["GET"], lambda s: [s.practice.pk], None),
     "practice:mistakes": (["POST"], lambda s: [s.practice.pk], lambda s: {}),
