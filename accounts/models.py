@@ -50,7 +50,7 @@ class Owner(models.Model):
         ]
 
     def __str__(self) -> str:
-        return str(self.user) if self.user_id else f"guest #{self.pk}"
+        return str(self.user) if self.user_id else _("guest #%(id)s") % {"id": self.pk}
 
     @property
     def is_guest(self) -> bool:

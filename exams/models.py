@@ -262,7 +262,7 @@ class Response(models.Model):
         indexes = [models.Index(fields=["answered_at"], name="response_answered_idx")]
 
     def __str__(self) -> str:
-        return f"response to {self.item}"
+        return _("response to %(item)s") % {"item": self.item}
 
 
 class Bookmark(models.Model):

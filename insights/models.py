@@ -51,7 +51,8 @@ class ReviewCard(models.Model):
         indexes = [models.Index(fields=["owner", "due"], name="review_card_due_idx")]
 
     def __str__(self) -> str:
-        return f"{self.owner}: {self.question_uid} due {self.due:%Y-%m-%d}"
+        names = {"owner": self.owner, "uid": self.question_uid, "date": self.due.date()}
+        return _("%(owner)s: %(uid)s due %(date)s") % names
 
     @classmethod
     def merge_owner(cls, source: Owner, target: Owner) -> None:

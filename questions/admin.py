@@ -539,7 +539,7 @@ class ProblemReportAdmin(admin.ModelAdmin):
     def reporter(self, report):
         if report.owner_id is None:
             return _("(removed guest)")
-        return str(report.owner.user) if report.owner.user_id else _("guest #%(id)d") % {"id": report.owner_id}
+        return str(report.owner)
 
     @admin.display(description=_("item statistics"))
     def item_statistics(self, report):

@@ -243,7 +243,7 @@ class Option(models.Model):
         verbose_name_plural = _("options")
 
     def __str__(self) -> str:
-        return self.text[:60] or f"(extra match) {self.match[:50]}"
+        return self.text[:60] or _("(extra match) %(match)s") % {"match": self.match[:50]}
 
     @property
     def text_html(self):
@@ -324,7 +324,7 @@ class ProblemReport(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.get_reason_display()} on {self.question_id}"
+        return _("%(reason)s on question %(id)s") % {"reason": self.get_reason_display(), "id": self.question_id}
 
     @classmethod
     def merge_owner(cls, source, target) -> None:
