@@ -550,7 +550,7 @@ def practice_question(request: HtmxHttpRequest, pk: int, position: int):
 
 @require_GET
 def practice_original(request: HtmxHttpRequest, pk: int, position: int):
-    """"Show original": the English of a translated practice question, without its key.
+    """The English original of a translated practice question ("Show original"), no key.
 
     The practice page loads it beside the translation when the toggle opens (htmx); without
     JS the toggle links here and this is a page of its own.
