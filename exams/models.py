@@ -5,9 +5,10 @@ keeps a snapshot of the question as the candidate saw it (text, options, key,
 rationales), so editing or retiring a question never changes a finished attempt.
 """
 
+import functools
 from datetime import datetime, timedelta
 
-from django.db import models
+from django.db import connections, models
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -213,6 +214,62 @@ class Attempt(models.Model):
         return self.submitted_at - self.started_at
 
 
+class AttemptItemQuerySet(models.QuerySet):
+    def for_answer(self, attempt_id: int, owner_id: int, position: int) -> "AttemptItem | None":
+        """The owner's item at ``position`` with its attempt and response attached: what
+        saving an answer needs, in one query (None for anyone else's or a missing item).
+
+        The same rows as ``select_related("attempt", "response")``, read with SQL built once
+        per process: on the hottest path of the app, compiling that query through the ORM
+        cost more than the rest of the save together (bench/run.py).
+        """
+        sql, readers = _for_answer_plan(self.db)
+        connection = connections[self.db]
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [attempt_id, owner_id, position])
+            row = cursor.fetchone()
+        if row is None:
+            return None
+        instances, offset = [], 0
+        for model, columns in readers:
+            values, offset = list(row[offset : offset + len(columns)]), offset + len(columns)
+            if values[0] is None:  # the item has no response yet
+                instances.append(None)
+                continue
+            for index, (_name, expression, converters) in enumerate(columns):
+                for converter in converters:
+                    values[index] = converter(values[index], expression, connection)
+            instances.append(model.from_db(self.db, [name for name, _e, _c in columns], values))
+        item, attempt, response = instances
+        item.attempt = attempt
+        AttemptItem.response.related.set_cached_value(item, response)
+        return item
+
+
+@functools.cache
+def _for_answer_plan(alias: str):
+    """The SQL of ``for_answer`` and, per model, each column's attname and the converters
+    the ORM's compiler would apply to it (JSON decoded, datetimes made aware on SQLite)."""
+    connection = connections[alias]
+    quote = connection.ops.quote_name
+    readers, selected = [], []
+    for model, table in ((AttemptItem, "item"), (Attempt, "attempt"), (Response, "response")):
+        columns = []
+        for field in model._meta.concrete_fields:
+            expression = field.get_col(table)
+            converters = connection.ops.get_db_converters(expression) + field.get_db_converters(connection)
+            columns.append((field.attname, expression, converters))
+            selected.append(f"{table}.{quote(field.column)}")
+        readers.append((model, columns))
+    sql = (
+        f"SELECT {', '.join(selected)} FROM {AttemptItem._meta.db_table} item"
+        f" JOIN {Attempt._meta.db_table} attempt ON attempt.id = item.attempt_id"
+        f" LEFT JOIN {Response._meta.db_table} response ON response.item_id = item.id"
+        " WHERE item.attempt_id = %s AND attempt.owner_id = %s AND item.position = %s"
+    )
+    return sql, readers
+
+
 class AttemptItem(models.Model):
     attempt = models.ForeignKey(Attempt, on_delete=models.CASCADE, related_name="items", verbose_name=_("attempt"))
     question = models.ForeignKey(
@@ -223,6 +280,8 @@ class AttemptItem(models.Model):
     flagged = models.BooleanField(_("flagged"), default=False)
     # What the candidate saw and what counted as correct, frozen at assembly.
     snapshot = models.JSONField(_("snapshot"))
+
+    objects = AttemptItemQuerySet.as_manager()
 
     class Meta:
         ordering = ["attempt", "position"]

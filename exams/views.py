@@ -46,16 +46,12 @@ def _get_attempt(request: HtmxHttpRequest, pk: int, *, mode: str) -> Attempt:
 
 def _get_item(request: HtmxHttpRequest, pk: int, position: int) -> AttemptItem:
     """The requester's item, with its attempt and response, in one query (the hot path of
-    every save: no more joins than the save needs)."""
+    every save); 404 for anyone else's."""
     owner_id = owner_id_for(request)
-    if owner_id is None:
+    item = None if owner_id is None else AttemptItem.objects.for_answer(pk, owner_id, position)
+    if item is None:
         raise Http404
-    return get_object_or_404(
-        AttemptItem.objects.select_related("attempt", "response"),
-        attempt_id=pk,
-        attempt__owner_id=owner_id,
-        position=position,
-    )
+    return item
 
 
 def _response(item: AttemptItem):

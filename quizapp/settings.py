@@ -208,6 +208,8 @@ SECURE_CSP = {
     "object-src": [CSP.NONE],
 }
 
+# Django's database sessions with a leaner read (quizapp/sessions.py).
+SESSION_ENGINE = "quizapp.sessions"
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
