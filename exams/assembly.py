@@ -27,7 +27,7 @@ from django.utils.translation import gettext as _
 
 from questions.models import Domain, Language, Question, TaskStatement
 
-from .models import Attempt, AttemptItem, Blueprint, BlueprintDomain
+from .models import AttemptItem, Blueprint, BlueprintDomain
 
 
 class NotEnoughQuestions(Exception):
@@ -74,25 +74,26 @@ def seen_uids(owner_id: int) -> set[str]:
     return set(shown.distinct())
 
 
+def seen_question_ids(owner_id: int) -> set[int]:
+    """Ids of every question whose uid this owner has been shown, in any language (one query)."""
+    shown = AttemptItem.objects.filter(attempt__owner_id=owner_id).values("question__uid")
+    return set(Question.objects.filter(uid__in=shown).values_list("pk", flat=True))
+
+
 # Candidates are ranked in SQL by a seeded permutation of their ids, (id × a + b) mod P,
 # with a and b drawn from the attempt's random generator. Plain SQL: Django's Mod() is a
 # Python function on SQLite, called per row, and its window filtering repeats the window.
 _PRIME = 2_147_483_647
 _RANKED = """
-SELECT id, pilot, task_id, case_study_id, seen FROM (
+SELECT id, pilot, domain_number, case_study_id FROM (
   SELECT q.*, ROW_NUMBER() OVER (
-    PARTITION BY q.domain_id, q.pilot, q.seen, q.case_study_id ORDER BY (q.id * %s + %s) %% {prime}, q.id
+    PARTITION BY q.domain_number, q.pilot, q.case_study_id ORDER BY (q.id * %s + %s) %% {prime}, q.id
   ) AS draw_rank
   FROM (
-    SELECT question.id, question.status = %s AS pilot, question.task_id, question.case_study_id, task.domain_id,
-      question.uid IN (
-        SELECT shown.uid FROM {item} item
-        JOIN {attempt} attempt ON attempt.id = item.attempt_id
-        JOIN {question} shown ON shown.id = item.question_id
-        WHERE attempt.owner_id = %s
-      ) AS seen
+    SELECT question.id, question.status = %s AS pilot, question.case_study_id, domain.number AS domain_number
     FROM {question} question
     JOIN {task} task ON task.id = question.task_id
+    JOIN {domain} domain ON domain.id = task.domain_id
     {guide_join}
     WHERE question.status IN (%s, %s) AND (question.language = %s {fallback})
   ) q
@@ -105,19 +106,20 @@ _FALLBACK = """OR question.language = %s AND NOT EXISTS (
     )"""
 
 
-def _eligible_rows(blueprint: Blueprint, owner_id: int, *, per_pool: int, rng: random.Random) -> list[tuple]:
-    """``(pk, pilot, task_id, case_study_id, seen)`` of the candidates worth drawing from.
+def _eligible_rows(blueprint: Blueprint, *, per_pool: int, rng: random.Random) -> list[tuple]:
+    """``(pk, pilot, domain number, case_study_id)`` of the candidates worth drawing from.
 
-    A domain never takes more than ``per_pool`` questions from one pool (pilot or not,
-    seen or not), so the database ranks each pool in a seeded random order and returns
-    only its first ``per_pool`` single questions, plus every case-study question. A
-    10,000-question bank then sends a few hundred rows.
+    A domain never takes more than ``per_pool`` questions from one pool (pilot or not),
+    so the database ranks each pool in a seeded random order and returns only its first
+    ``per_pool`` single questions, plus every case-study question. A 10,000-question bank
+    then sends a few hundred rows. (Seen or not is sorted out afterwards: ranking by it
+    in SQL meant hashing every candidate's uid, which cost as much as the ranking.)
     """
     guides = Question.guides.through._meta
     guide_join = ""
     # Partition keys are numbers and booleans: sorting 10,000 rows by a text column
     # (status, with the database's collation) costs several times more.
-    params: list = [rng.randrange(1, _PRIME), rng.randrange(_PRIME), Question.Status.PILOT, owner_id]
+    params: list = [rng.randrange(1, _PRIME), rng.randrange(_PRIME), Question.Status.PILOT]
     if blueprint.guide_id:
         guide_join = f"JOIN {guides.db_table} guide ON guide.question_id = question.id AND guide.guiderevision_id = %s"
         params.append(blueprint.guide_id)
@@ -131,10 +133,9 @@ def _eligible_rows(blueprint: Blueprint, owner_id: int, *, per_pool: int, rng: r
     params.append(per_pool)
     sql = _RANKED.format(
         prime=_PRIME,
-        item=AttemptItem._meta.db_table,
-        attempt=Attempt._meta.db_table,
         question=Question._meta.db_table,
         task=TaskStatement._meta.db_table,
+        domain=Domain._meta.db_table,
         guide_join=guide_join,
         fallback=fallback,
     )
@@ -158,14 +159,14 @@ def draw_exam(blueprint: Blueprint, *, owner_id: int, rng: random.Random) -> lis
     """Choose and order the questions of one mock exam; raise NotEnoughQuestions if short.
 
     Returns the slots in exam order, each with its question id and whether it is scored.
-    Three queries: the weights, the task → domain map, the eligible rows.
+    Three queries: the weights, the questions already seen, the eligible rows.
     """
     total = blueprint.question_count
     unscored = min(blueprint.unscored_count, total)
     weights = blueprint_weights(blueprint)
     scored_counts = largest_remainder(total - unscored, weights)
     unscored_counts = largest_remainder(unscored, weights)
-    task_domain = dict(TaskStatement.objects.values_list("pk", "domain__number"))
+    seen = seen_question_ids(owner_id)
 
     # A unit is a question id (> 0) or a case study (its id negated, all its questions).
     # pools[(domain, pilot, seen)] lists the units in the database's seeded order.
@@ -173,16 +174,18 @@ def draw_exam(blueprint: Blueprint, *, owner_id: int, rng: random.Random) -> lis
     cases: dict[int, list] = {}
     eligible: Counter = Counter()
     per_pool = max([0, *scored_counts.values()]) + max([0, *unscored_counts.values()])
-    for pk, pilot, task_id, case_id, seen in _eligible_rows(blueprint, owner_id, per_pool=per_pool, rng=rng):
-        domain, pilot = task_domain[task_id], bool(pilot)
+    # Ranked without regard to seen, the first per_pool + len(seen) of a pool hold its first
+    # per_pool unseen questions, or else the whole pool.
+    for pk, pilot, domain, case_id in _eligible_rows(blueprint, per_pool=per_pool + len(seen), rng=rng):
+        pilot, was_seen = bool(pilot), pk in seen
         eligible[domain, pilot] += 1
         if case_id is None:
-            pools[domain, pilot, bool(seen)].append(pk)
+            pools[domain, pilot, was_seen].append(pk)
             continue
         # A case study counts toward the domain of its first question.
         case = cases.setdefault(case_id, [domain, False, False, []])
         case[1] = case[1] or pilot
-        case[2] = case[2] or bool(seen)
+        case[2] = case[2] or was_seen
         case[3].append(pk)
     for case_id, (domain, pilot, seen, _members) in cases.items():
         pools[domain, pilot, seen].append(-case_id)

@@ -224,11 +224,11 @@ def test_a_10000_question_bank_sends_the_draw_only_a_shortlist(django_assert_num
     make_large_bank(10_000, guide=guide)
     blueprint = Blueprint.objects.get(slug="aif-c01-full")
 
-    rows = _eligible_rows(blueprint, 1, per_pool=33, rng=random.Random(5))
+    rows = _eligible_rows(blueprint, per_pool=33, rng=random.Random(5))
     with django_assert_num_queries(3):
         slots = draw_exam(blueprint, owner_id=1, rng=random.Random(5))
 
-    # At most per_pool singles per (domain, pilot, seen) pool: 5 domains × 1 × 1 here.
+    # At most per_pool singles per (domain, pilot) pool: 5 domains × 1 here.
     assert len(rows) == 5 * 33
     assert len(slots) == 65
     # The timing itself (< 50 ms) is measured by `make bench` (bench/assembly.py), not here.
