@@ -59,23 +59,51 @@ def _response(item: AttemptItem):
     return getattr(item, "response", None)
 
 
-def _cell(attempt_pk: int, item: AttemptItem, *, current: int | None = None, prefix: str = "") -> dict:
-    """One navigator cell. Its link is ``exams:question`` built from the attempt's URL
-    (``attempts/<pk>/`` + ``<position>/``): reversing 65 times per page costs more than
-    rendering the rest of the grid."""
-    response = _response(item)
+def _nav_words() -> dict[str, str]:
+    """The screen-reader words of a navigator cell (CSS shows the one that applies)."""
+    return {"answered": _("answered"), "unanswered": _("unanswered"), "flagged": _(", flagged")}
+
+
+def _cell(
+    attempt_pk: int,
+    position: int,
+    *,
+    answered: bool,
+    flagged: bool,
+    current: int | None = None,
+    prefix: str = "",
+    words: dict | None = None,
+) -> dict:
+    """One navigator cell (rendered by ``{% nav_cell %}``). Its link is ``exams:question``
+    built from the attempt's URL (``attempts/<pk>/`` + ``<position>/``), and its words are
+    translated once per page: reversing and translating 65 times per page cost more than
+    the rest of the grid."""
     return {
-        "position": item.position,
-        "url": f"{prefix or reverse('exams:attempt', args=[attempt_pk])}{item.position}/",
-        "answered": bool(response and response.answer),
-        "flagged": item.flagged,
-        "current": item.position == current,
+        "position": position,
+        "url": f"{prefix or reverse('exams:attempt', args=[attempt_pk])}{position}/",
+        "answered": answered,
+        "flagged": flagged,
+        "current": position == current,
+        "words": words or _nav_words(),
     }
 
 
-def _cells(attempt_pk: int, items, *, current: int | None = None) -> list[dict]:
-    prefix = reverse("exams:attempt", args=[attempt_pk])
-    return [_cell(attempt_pk, item, current=current, prefix=prefix) for item in items]
+def _item_cell(attempt_pk: int, item: AttemptItem, *, current: int | None = None) -> dict:
+    response = _response(item)
+    answered = bool(response and response.answer)
+    return _cell(attempt_pk, item.position, answered=answered, flagged=item.flagged, current=current)
+
+
+def _cells(attempt: Attempt, *, current: int | None = None) -> list[dict]:
+    """Every cell of the navigator, from light rows (no item or response objects)."""
+    prefix, words = reverse("exams:attempt", args=[attempt.pk]), _nav_words()
+    rows = attempt.items.order_by("position").values_list("position", "flagged", "response__answer")
+    return [
+        _cell(
+            attempt.pk, position, answered=bool(answer), flagged=flagged, current=current, prefix=prefix, words=words
+        )
+        for position, flagged, answer in rows
+    ]
 
 
 def _ended(request: HtmxHttpRequest, attempt: Attempt, message: str) -> HttpResponse:
@@ -140,8 +168,8 @@ def exam_attempt(request: HtmxHttpRequest, pk: int):
     return redirect("exams:review", attempt.pk)
 
 
-def _exam_context(attempt: Attempt, items: list[AttemptItem], *, now) -> dict:
-    cells = _cells(attempt.pk, items)
+def _exam_context(attempt: Attempt, *, now, current: int | None = None) -> dict:
+    cells = _cells(attempt, current=current)
     return {
         "attempt": attempt,
         "blueprint": attempt.blueprint,
@@ -157,30 +185,26 @@ def _exam_context(attempt: Attempt, items: list[AttemptItem], *, now) -> dict:
 def exam_question(request: HtmxHttpRequest, pk: int, position: int):
     """One question of a running mock: the answer form, flag, navigator and timer.
 
-    Queries: the attempt, the items (without snapshots) with their responses, and the
-    current item's snapshot. Only ``public_view`` of the snapshot reaches the template.
+    Queries: the attempt, the navigator's light rows, and the current item with its
+    response. Only ``public_view`` of the snapshot reaches the template.
     """
     now = timezone.now()
     attempt = _get_attempt(request, pk, mode=Mode.EXAM)
     if attempts.finalize_if_overdue(attempt, now=now):
         return redirect("exams:results", attempt.pk)
-    items = list(attempt.items.defer("snapshot").select_related("response").order_by("position"))
-    item = next((item for item in items if item.position == position), None)
+    item = AttemptItem.objects.for_answer(attempt.pk, attempt.owner_id, position)
     if item is None:
         raise Http404
-    snapshot = AttemptItem.objects.filter(pk=item.pk).values_list("snapshot", flat=True).get()
     response = _response(item)
-    context = _exam_context(attempt, items, now=now)
-    for cell in context["cells"]:
-        cell["current"] = cell["position"] == position
+    context = _exam_context(attempt, now=now, current=position)
     context |= {
         "item": item,
-        "question": public_view(snapshot),
+        "question": public_view(item.snapshot),
         "answer": response.answer if response else None,
         "next_seq": (response.seq if response else 0) + 1,
         "spent": response.time_spent_ms if response else 0,
         "previous_position": position - 1 if position > 1 else None,
-        "next_position": position + 1 if position < len(items) else None,
+        "next_position": position + 1 if position < context["total"] else None,
         "saved": response is not None,
     }
     return render_page(request, "exams/exam_question.html", context, partials=("question-card",))
@@ -265,7 +289,7 @@ def answer(request: HtmxHttpRequest, pk: int, position: int):
         "saved": True,
         "saved_seq": meta.cleaned_data["seq"],
         "oob": True,
-        "cell": _cell(attempt.pk, item, current=position) | {"answered": bool(given)},
+        "cell": _cell(attempt.pk, position, answered=bool(given), flagged=item.flagged, current=position),
     }
     return render(request, "exams/exam_question.html#save-status", context)
 
@@ -292,7 +316,7 @@ def flag(request: HtmxHttpRequest, pk: int, position: int):
         "item": item,
         "toggle_seq": form.cleaned_data["seq"] or 0,
         "oob": True,
-        "cell": _cell(pk, item, current=position),
+        "cell": _item_cell(pk, item, current=position),
     }
     return render(request, "exams/exam_question.html#flag-form", context)
 
@@ -308,8 +332,7 @@ def _review_page(request: HtmxHttpRequest, pk: int, *, confirming: bool):
     attempt = _get_attempt(request, pk, mode=Mode.EXAM)
     if attempts.finalize_if_overdue(attempt, now=now):
         return redirect("exams:results", attempt.pk)
-    items = list(attempt.items.defer("snapshot").select_related("response").order_by("position"))
-    context = _exam_context(attempt, items, now=now)
+    context = _exam_context(attempt, now=now)
     context |= {
         "unanswered": [cell for cell in context["cells"] if not cell["answered"]],
         "flagged": [cell for cell in context["cells"] if cell["flagged"]],
