@@ -386,6 +386,7 @@ def _pacing(items: list[AttemptItem], attempt: Attempt) -> dict:
     }
 
 
+REVIEW_PAGE = 10
 REVIEW_FILTERS = {
     "all": lambda row: True,
     "wrong": lambda row: not row["is_correct"],
@@ -407,6 +408,10 @@ def exam_results(request: HtmxHttpRequest, pk: int):
     show = request.GET.get("show", "all")
     if show not in REVIEW_FILTERS:
         return HttpResponseBadRequest(_("Unknown filter."))
+    page = request.GET.get("page", "1")
+    if not page.isdigit() or int(page) < 1:
+        return HttpResponseBadRequest(_("Unknown page."))
+    page = int(page)
     items = list(attempt.items.select_related("response").order_by("position"))
     rows = []
     for item in items:
@@ -424,19 +429,27 @@ def exam_results(request: HtmxHttpRequest, pk: int):
         ((row["snapshot"]["domain"], row["item"].scored, row["is_correct"]) for row in rows),
         {domain.number: domain.display_name for domain in Domain.objects.all()},
     )
+    shown = [row for row in rows if REVIEW_FILTERS[show](row)]
+    # The review comes REVIEW_PAGE questions at a time: "Show more" (htmx) appends the next
+    # ones; without JS the page shows all up to ``page``.
+    end = page * REVIEW_PAGE
+    first = end - REVIEW_PAGE if request.htmx and request.htmx.target == "review-more" else 0
     context = {
         "attempt": attempt,
         "blueprint": attempt.blueprint,
         "domains": domains,
         "pacing": _pacing(items, attempt),
-        "rows": [row for row in rows if REVIEW_FILTERS[show](row)],
+        "rows": shown[first:end],
+        "more": min(REVIEW_PAGE, len(shown) - end),
+        "next_page": page + 1,
+        "next_position": shown[end]["item"].position if end < len(shown) else None,
         "show": show,
         "filters": [(key, label) for key, label in _review_filter_labels()],
         "total": len(items),
         "answered_count": sum(row["answered"] for row in rows),
         "time_limit_seconds": attempt.blueprint.minutes * 60 if attempt.blueprint else None,
     }
-    return render_page(request, "exams/exam_results.html", context, partials=("review-list",))
+    return render_page(request, "exams/exam_results.html", context, partials=("review-list", "review-more"))
 
 
 def _review_filter_labels():

@@ -42,6 +42,8 @@ def report_problem(request: HtmxHttpRequest, uid: str):
         "question_language": question.language,
         "report_form": form,
         "report_next": request.POST.get("next") or request.GET.get("next", ""),
+        # A lazy toggle (lazy=True in the include) loads the block already open.
+        "report_open": request.GET.get("open") == "1",
     }
     status = 200
     if request.method == "POST":

@@ -15,3 +15,11 @@ document.addEventListener(
   },
   true,
 );
+
+// <a data-focus-after="#id" hx-get=…>: once htmx has swapped in what it loaded, move focus
+// to that element ("Show more" replaces itself, so focus would otherwise fall to the page).
+document.addEventListener("htmx:afterSettle", (event) => {
+  const selector = event.detail.requestConfig?.elt?.dataset?.focusAfter;
+  const target = selector && document.querySelector(selector);
+  if (target) target.focus();
+});

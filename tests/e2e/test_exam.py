@@ -103,6 +103,19 @@ def test_a_full_65_question_mock_by_keyboard_alone(live_server, page, console_pr
 
     expect(page.get_by_role("heading", level=1)).to_have_text(re.compile("Results"))
     expect(page.get_by_text("You answered 65 of 65.")).to_be_visible()
+    # The review comes ten at a time; "Show more" brings the next ten and focus to the first.
+    expect(page.locator(".review-item")).to_have_count(10)
+    more = page.get_by_role("link", name="Show the next 10 questions")
+    more.focus()
+    page.keyboard.press("Enter")
+    expect(page.locator(".review-item")).to_have_count(20)
+    expect(page.locator("#q11")).to_be_focused()
+    # "Report a problem" loads its form when opened, and keeps the focus on its toggle.
+    toggle = page.locator("#q11 .report-problem summary")
+    toggle.focus()
+    page.keyboard.press("Enter")
+    expect(page.locator("#q11 .report-problem form")).to_be_visible()
+    expect(page.locator("#q11 .report-problem summary")).to_be_focused()
     assert Response.objects.filter(item__attempt=attempt).count() == 65
     assert AttemptItem.objects.get(attempt=attempt, position=7).flagged is True
     assert Attempt.objects.get().status == Attempt.Status.SUBMITTED

@@ -1,3 +1,4 @@
+import re
 from datetime import timedelta
 
 import pytest
@@ -492,7 +493,38 @@ def test_results_take_the_same_queries_for_any_size(client, guest, size, django_
     with django_assert_num_queries(4):
         response = client.get(f"/exams/attempts/{attempt.pk}/results/")
 
-    assert response.text.count('class="review-item"') == size
+    assert response.text.count('class="review-item"') == 10
+    assert ("Show the next 10 questions" in response.text) == (size > 10)
+
+
+def test_the_review_comes_ten_questions_at_a_time(client, guest):
+    attempt = exam_of_size(guest, 25)
+    submit_attempt(attempt, now=timezone.now())
+    results = f"/exams/attempts/{attempt.pk}/results/"
+
+    first = client.get(results).text
+    more = client.get(f"{results}?show=all&page=2", **htmx("review-more")).text
+    last = client.get(f"{results}?show=all&page=3", **htmx("review-more")).text
+    without_js = client.get(f"{results}?show=all&page=2").text
+
+    assert re.findall(r'id="q(\d+)"', first) == [str(n) for n in range(1, 11)]
+    assert 'href="?show=all&amp;page=2#q11" hx-get="?show=all&amp;page=2" hx-target="#review-more"' in first
+    # "Show more" gets the next ten and a new button, never the page around them.
+    assert re.findall(r'id="q(\d+)"', more) == [str(n) for n in range(11, 21)]
+    assert "<header" not in more
+    assert 'hx-get="?show=all&amp;page=3"' in more
+    assert re.findall(r'id="q(\d+)"', last) == [str(n) for n in range(21, 26)]
+    assert "review-more" not in last
+    # Without JS, page 2 is the whole page with the first twenty.
+    assert re.findall(r'id="q(\d+)"', without_js) == [str(n) for n in range(1, 21)]
+    assert "Show the next 5 questions" in without_js
+
+
+@pytest.mark.parametrize("page", ["0", "-1", "two", ""])
+def test_an_unknown_review_page_is_a_400(client, exam, page):
+    submit_attempt(exam, now=timezone.now())
+
+    assert client.get(f"/exams/attempts/{exam.pk}/results/?page={page}").status_code == 400
 
 
 # --- time ---------------------------------------------------------------------------------

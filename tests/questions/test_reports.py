@@ -189,11 +189,31 @@ def test_include_renders_a_closed_disclosure_with_the_form(rf: RequestFactory, q
     html = template.render({}, request)
 
     assert "<details >" in html or "<details>" in html
-    assert "<summary>Report a problem</summary>" in html
+    assert '<summary id="report-q-report-summary">Report a problem</summary>' in html
     assert f'hx-post="{url()}"' in html
     assert 'hx-target="#report-q-report"' in html
     assert 'name="next" value="/practice/session/1/"' in html
     assert 'value="outdated"' in html
+
+
+def test_a_lazy_include_renders_only_the_toggle_which_loads_the_open_form(client, rf: RequestFactory, question):
+    template = engines["django"].from_string(
+        '{% include "questions/includes/report_problem.html" with question_uid="q-report" question_language="en" '
+        "lazy=True %}"
+    )
+    html = template.render({}, rf.get("/exams/attempts/7/results/"))
+    loaded = client.get(url(), {"language": "en", "next": "/exams/attempts/7/results/", "open": "1"}, **HTMX).text
+
+    assert "<form" not in html
+    assert f'hx-get="{url()}?language=en&amp;next=/exams/attempts/7/results/&amp;open=1"' in html
+    assert 'hx-trigger="toggle once"' in html
+    # Without JS the toggle's link opens the report page.
+    assert f'<a href="{url()}?language=en&amp;next=/exams/attempts/7/results/">' in html
+    # What it loads: the block, open, with the form; the summary keeps its id, so focus stays.
+    assert loaded.lstrip().startswith('<div class="report-problem" id="report-q-report">')
+    assert "<details open>" in loaded
+    assert 'name="next" value="/exams/attempts/7/results/"' in loaded
+    assert '<summary id="report-q-report-summary">' in loaded
 
 
 def test_guest_merge_keeps_one_open_report_per_question(db):
