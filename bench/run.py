@@ -205,11 +205,11 @@ def main() -> None:
 
     print("== assembly from a 10,000-question bank", flush=True)
     with tempfile.TemporaryDirectory() as tmp:
-        results["timings"].append(timing("bench.assembly", f"sqlite:///{tmp}/assembly.sqlite3", "SQLite"))
+        results["timings"].extend(timing("bench.assembly", f"sqlite:///{tmp}/assembly.sqlite3", "SQLite")["rows"])
     psql("DROP DATABASE IF EXISTS quizapp_bench_bank")
     psql("CREATE DATABASE quizapp_bench_bank")
     try:
-        results["timings"].append(timing("bench.assembly", f"{PG_SERVER}/quizapp_bench_bank", "PostgreSQL"))
+        results["timings"].extend(timing("bench.assembly", f"{PG_SERVER}/quizapp_bench_bank", "PostgreSQL")["rows"])
     finally:
         psql("DROP DATABASE IF EXISTS quizapp_bench_bank")
     print("== weakness report over 100,000 responses (PostgreSQL)", flush=True)

@@ -80,25 +80,33 @@ def seen_question_ids(owner_id: int) -> set[int]:
     return set(Question.objects.filter(uid__in=shown).values_list("pk", flat=True))
 
 
-# Candidates are ranked in SQL by a seeded permutation of their ids, (id × a + b) mod P,
-# with a and b drawn from the attempt's random generator. Plain SQL: Django's Mod() is a
-# Python function on SQLite, called per row, and its window filtering repeats the window.
+# Candidates are ranked by a seeded key, draw_key = (id² × a + id × c + b) mod P, with a, b
+# and c drawn from the attempt's random generator (ties, which are rare, go by id). The
+# square matters: a linear key maps the ids of a pool, often an arithmetic progression, onto
+# a lattice, so a pool's smallest keys would not be a fair sample. A pool's first k
+# candidates are the ones with the k smallest keys, so the database needs no sort: it
+# returns every candidate whose key is below a threshold set per pool to let about
+# ``wanted`` of them through, and Python keeps the k smallest. Plain SQL: Django's Mod() is
+# a Python function on SQLite, called per row.
 _PRIME = 2_147_483_647
-_RANKED = """
-SELECT id, pilot, domain_number, case_study_id FROM (
-  SELECT q.*, ROW_NUMBER() OVER (
-    PARTITION BY q.domain_number, q.pilot, q.case_study_id ORDER BY (q.id * %s + %s) %% {prime}, q.id
-  ) AS draw_rank
-  FROM (
-    SELECT question.id, question.status = %s AS pilot, question.case_study_id, domain.number AS domain_number
-    FROM {question} question
-    JOIN {task} task ON task.id = question.task_id
-    JOIN {domain} domain ON domain.id = task.domain_id
-    {guide_join}
-    WHERE question.status IN (%s, %s) AND (question.language = %s {fallback})
-  ) q
-) ranked
-WHERE case_study_id IS NOT NULL OR draw_rank <= %s
+_SAMPLED = """
+WITH candidate AS (
+  SELECT question.id, question.status = %s AS pilot, question.case_study_id, domain.number AS domain_number,
+    ((question.id * question.id) %% {prime} * %s + question.id * %s + %s) %% {prime} AS draw_key
+  FROM {question} question
+  JOIN {task} task ON task.id = question.task_id
+  JOIN {domain} domain ON domain.id = task.domain_id
+  {guide_join}
+  WHERE question.status IN (%s, %s) AND (question.language = %s {fallback})
+), pool AS (
+  SELECT domain_number, pilot, COUNT(*) AS size FROM candidate
+  WHERE case_study_id IS NULL GROUP BY domain_number, pilot
+)
+SELECT candidate.id, candidate.pilot, candidate.domain_number, candidate.case_study_id, candidate.draw_key, pool.size
+FROM candidate LEFT JOIN pool ON pool.domain_number = candidate.domain_number AND pool.pilot = candidate.pilot
+WHERE candidate.case_study_id IS NOT NULL OR candidate.draw_key * pool.size < %s
+UNION ALL
+SELECT NULL, pilot, domain_number, NULL, NULL, size FROM pool
 """
 _FALLBACK = """OR question.language = %s AND NOT EXISTS (
       SELECT 1 FROM {question} translated
@@ -109,17 +117,15 @@ _FALLBACK = """OR question.language = %s AND NOT EXISTS (
 def _eligible_rows(blueprint: Blueprint, *, per_pool: int, rng: random.Random) -> list[tuple]:
     """``(pk, pilot, domain number, case_study_id)`` of the candidates worth drawing from.
 
-    A domain never takes more than ``per_pool`` questions from one pool (pilot or not),
-    so the database ranks each pool in a seeded random order and returns only its first
-    ``per_pool`` single questions, plus every case-study question. A 10,000-question bank
-    then sends a few hundred rows. (Seen or not is sorted out afterwards: ranking by it
-    in SQL meant hashing every candidate's uid, which cost as much as the ranking.)
+    A domain never takes more than ``per_pool`` questions from one pool (pilot or not), so
+    only each pool's first ``per_pool`` single questions in the seeded order come back,
+    plus every case-study question: a 10,000-question bank sends a few hundred rows and
+    sorts none. (Seen or not is sorted out afterwards: ranking by it in SQL meant hashing
+    every candidate's uid, which cost as much as the rest.)
     """
     guides = Question.guides.through._meta
     guide_join = ""
-    # Partition keys are numbers and booleans: sorting 10,000 rows by a text column
-    # (status, with the database's collation) costs several times more.
-    params: list = [rng.randrange(1, _PRIME), rng.randrange(_PRIME), Question.Status.PILOT]
+    params: list = [Question.Status.PILOT, rng.randrange(1, 1 << 31), rng.randrange(1 << 31), rng.randrange(1 << 31)]
     if blueprint.guide_id:
         guide_join = f"JOIN {guides.db_table} guide ON guide.question_id = question.id AND guide.guiderevision_id = %s"
         params.append(blueprint.guide_id)
@@ -130,8 +136,7 @@ def _eligible_rows(blueprint: Blueprint, *, per_pool: int, rng: random.Random) -
         # A uid without a translation into the exam's language takes its English item.
         fallback = _FALLBACK.format(question=Question._meta.db_table)
         params += [Language.EN, blueprint.language, *drawable]
-    params.append(per_pool)
-    sql = _RANKED.format(
+    sql = _SAMPLED.format(
         prime=_PRIME,
         question=Question._meta.db_table,
         task=TaskStatement._meta.db_table,
@@ -139,11 +144,34 @@ def _eligible_rows(blueprint: Blueprint, *, per_pool: int, rng: random.Random) -
         guide_join=guide_join,
         fallback=fallback,
     )
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        rows = cursor.fetchall()
+    # Let about twice what is needed through, so that a pool falls short of per_pool only
+    # rarely; then it is asked again with every candidate let through.
+    wanted = 2 * per_pool + 20
+    while True:
+        with connection.cursor() as cursor:
+            # draw_key < P × wanted / size, kept in integers
+            cursor.execute(sql, [*params, wanted * _PRIME])
+            rows = cursor.fetchall()
+        pools: dict[tuple, list] = {}  # (domain, pilot, single questions in the pool) → [(key, pk)]
+        cases = []
+        for pk, pilot, domain, case_id, key, size in rows:
+            if case_id is not None:
+                cases.append((pk, pilot, domain, case_id))
+                continue
+            found = pools.setdefault((domain, bool(pilot), size), [])
+            if pk is not None:  # else the pool's own row, there even when none of it passed
+                found.append((key, pk))
+        everything = wanted >= max((size for _d, _p, size in pools), default=0)
+        if everything or all(len(found) >= min(per_pool, size) for (_d, _p, size), found in pools.items()):
+            break
+        wanted = max(size for _d, _p, size in pools)
+    singles = [
+        (pk, pilot, domain, None)
+        for (domain, pilot, _size), found in pools.items()
+        for _key, pk in sorted(found)[:per_pool]
+    ]
     # A stable order before the draw's own shuffle: the database returns rows in any order.
-    return sorted(rows)
+    return sorted(singles + cases)
 
 
 def _lazy_shuffle(keys: list[int], rng: random.Random):

@@ -232,3 +232,37 @@ def test_a_10000_question_bank_sends_the_draw_only_a_shortlist(django_assert_num
     assert len(rows) == 5 * 33
     assert len(slots) == 65
     # The timing itself (< 50 ms) is measured by `make bench` (bench/assembly.py), not here.
+
+
+def test_the_draw_key_samples_structured_pools_fairly(django_assert_num_queries):
+    """Each domain's ids here form arithmetic progressions (tasks assigned in turn), which a
+    linear key maps onto a lattice: its threshold then let no question of a domain through
+    for some seeds. The drawn key must give every pool its share in a single query."""
+    from exams.assembly import _eligible_rows
+    from exams.models import Blueprint
+
+    guide = GuideRevision.objects.get(code="2026")
+    make_large_bank(3_000, guide=guide)
+    blueprint = Blueprint.objects.get(slug="aif-c01-full")
+
+    for seed in range(40):
+        with django_assert_num_queries(1):
+            rows = _eligible_rows(blueprint, per_pool=21, rng=random.Random(seed))
+        assert Counter(domain for _pk, _pilot, domain, _case in rows) == dict.fromkeys(range(1, 6), 21), seed
+
+
+def test_pools_smaller_than_the_draw_needs_come_back_whole_in_one_query(django_assert_num_queries):
+    from exams.assembly import _eligible_rows
+
+    make_bank({1: 30, 2: 5})
+    make_bank({2: 3}, status="pilot")
+    blueprint = BlueprintFactory()
+
+    with django_assert_num_queries(1):
+        rows = _eligible_rows(blueprint, per_pool=40, rng=random.Random(3))
+
+    assert Counter((domain, bool(pilot)) for _pk, pilot, domain, _case in rows) == {
+        (1, False): 30,
+        (2, False): 5,
+        (2, True): 3,
+    }
