@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed-$(shell cat requirements.txt requirements-dev.txt | 
 TEMPLATES := $(shell find templates */templates -name '*.html' 2>/dev/null)
 DEV_ENV := DEBUG=true
 
-.PHONY: run test test-pg lint fmt messages makemessages docker-check clean
+.PHONY: run test test-pg lint fmt messages makemessages bench docker-check clean
 
 $(STAMP): requirements.txt requirements-dev.txt
 	@test -x $(PY) || "$$(bin/find-python)" -m venv $(VENV)
