@@ -151,6 +151,7 @@ def test_report_mock_history_chart_and_table(client, guest):
             started_at=NOW - days * DAY,
             submitted_at=NOW - days * DAY,
             scaled_score=score,
+            passed=score >= 700,
         )
     answer(QuestionFactory(), owner=guest, correct=True, at=NOW)
 
@@ -158,7 +159,8 @@ def test_report_mock_history_chart_and_table(client, guest):
 
     assert page.count('class="score-point') == 2
     assert 'class="score-point passed"' in page
-    assert "✘ Fail" in page and "✔ Pass" in page
+    assert '<span aria-hidden="true">✗</span> Fail' in page
+    assert '<span aria-hidden="true">✓</span> Pass' in page
 
 
 def _many_attempts(owner, count):
