@@ -12,6 +12,20 @@ def pytest_configure(config):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+def pytest_collection_modifyitems(config, items):
+    """Only browser tests may use pytest-playwright's fixtures. A test elsewhere that asks for
+    one (a parameter named "page" is enough) takes its session-wide browser parameter, and
+    pytest then moves every browser test next to it: their database flush lands in the
+    middle of the ordinary tests, which find the seed rows gone."""
+
+    def browser_param(item) -> bool:
+        return "browser_name" in getattr(getattr(item, "callspec", None), "params", {})
+
+    strays = [item.nodeid for item in items if "e2e" not in item.nodeid and browser_param(item)]
+    if strays:
+        raise pytest.UsageError(f"browser fixtures outside tests/e2e (rename the parameter?): {strays}")
+
+
 @pytest.fixture(autouse=True)
 def _clear_cache():
     """Throttle counters live in the cache; every test starts with none."""

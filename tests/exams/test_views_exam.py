@@ -520,11 +520,12 @@ def test_the_review_comes_ten_questions_at_a_time(client, guest):
     assert "Show the next 5 questions" in without_js
 
 
-@pytest.mark.parametrize("page", ["0", "-1", "two", ""])
-def test_an_unknown_review_page_is_a_400(client, exam, page):
+# Not "page": that name is pytest-playwright's browser page fixture.
+@pytest.mark.parametrize("number", ["0", "-1", "two", ""])
+def test_an_unknown_review_page_is_a_400(client, exam, number):
     submit_attempt(exam, now=timezone.now())
 
-    assert client.get(f"/exams/attempts/{exam.pk}/results/?page={page}").status_code == 400
+    assert client.get(f"/exams/attempts/{exam.pk}/results/?page={number}").status_code == 400
 
 
 # --- time ---------------------------------------------------------------------------------
