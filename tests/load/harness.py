@@ -370,7 +370,7 @@ class QuestionPage:
 _CHOICE = re.compile(r'<input type="(radio|checkbox)" name="choice" value="(\d+)" id="choice-\d+"( checked)?>')
 _ORDER = re.compile(r'<input type="hidden" name="order" value="(\d+)"')
 _MATCH = re.compile(r'<select id="match-(\d+)" name="match-\d+">(.*?)</select>', re.S)
-_MATCH_OPTION = re.compile(r'<option value="(\d+)"( selected)?>')
+_MATCH_OPTION = re.compile(r'<option value="(\d+)"[^>]*?( selected)?>')
 _SELECT = re.compile(r"Select (\d+) answers?\.")
 _SEQ = re.compile(r'name="seq" value="(\d+)" data-seq')
 _REMAINING = re.compile(r'data-remaining-ms="(\d+)"')
