@@ -408,10 +408,12 @@ def exam_results(request: HtmxHttpRequest, pk: int):
     show = request.GET.get("show", "all")
     if show not in REVIEW_FILTERS:
         return HttpResponseBadRequest(_("Unknown filter."))
-    page = request.GET.get("page", "1")
-    if not page.isdigit() or int(page) < 1:
+    try:
+        page = int(request.GET.get("page", "1"))
+    except ValueError:
+        page = 0
+    if page < 1:
         return HttpResponseBadRequest(_("Unknown page."))
-    page = int(page)
     items = list(attempt.items.select_related("response").order_by("position"))
     rows = []
     for item in items:

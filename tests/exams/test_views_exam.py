@@ -521,7 +521,7 @@ def test_the_review_comes_ten_questions_at_a_time(client, guest):
 
 
 # Not "page": that name is pytest-playwright's browser page fixture.
-@pytest.mark.parametrize("number", ["0", "-1", "two", ""])
+@pytest.mark.parametrize("number", ["0", "-1", "two", "", "²"])
 def test_an_unknown_review_page_is_a_400(client, exam, number):
     submit_attempt(exam, now=timezone.now())
 
