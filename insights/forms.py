@@ -31,7 +31,8 @@ class PractiseForm(forms.Form):
                 raise forms.ValidationError(self.error_messages["unknown_scope"], code="unknown_scope")
             return {"kind": kind}
         lookup = {Domain: "number", TaskStatement: "code", Tag: "slug"}[model]
-        if not (value.isdigit() if model is Domain else value) or not model.objects.filter(**{lookup: value}).exists():
+        well_formed = value.isdecimal() if model is Domain else bool(value)
+        if not well_formed or not model.objects.filter(**{lookup: value}).exists():
             raise forms.ValidationError(self.error_messages["unknown_scope"], code="unknown_scope")
         return {"kind": kind, "value": value}
 

@@ -210,7 +210,8 @@ def _wrong_picks(kind: str, answer, options: dict[int, Option]) -> list[str]:
         for prompt, match in answer.items():
             if str(match) != str(prompt):
                 matched = options.get(match) if isinstance(match, int) else None
-                picks.append(f"{text(int(prompt)) if prompt.isdigit() else '?'} → {matched.match if matched else '?'}")
+                shown = text(int(prompt)) if prompt.isdecimal() else "?"
+                picks.append(f"{shown} → {matched.match if matched else '?'}")
         return picks
     if kind == Question.Type.ORDERING and isinstance(answer, list):
         return [" → ".join(text(pick) for pick in answer)]

@@ -270,7 +270,7 @@ class _Meta:
         found = []
         for value in (value for name, value in self.pairs if name == "rationale"):
             number, _, text = value.partition(":")
-            if not number.strip().isdigit():
+            if not number.strip().isdecimal():
                 raise _Invalid(f"[rationale:{value[:20]}…] must start with a row number: [rationale:2:why…].")
             found.append((int(number), text.strip()))
         return found

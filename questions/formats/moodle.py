@@ -191,7 +191,7 @@ def _question(element, kind: str, *, where: str, task, uids: UidMaker, result: P
         question_type = "single" if single else "multiple"
         if not single:
             select = (
-                int(meta.get("select")) if (meta.get("select") or "").isdigit() else sum(o.correct for o in options)
+                int(meta.get("select")) if (meta.get("select") or "").isdecimal() else sum(o.correct for o in options)
             )
     elif kind == "truefalse":
         by_text = {}
@@ -246,7 +246,7 @@ def _question(element, kind: str, *, where: str, task, uids: UidMaker, result: P
         text.strip() for text in (tag.findtext("text") or "" for tag in element.findall("tags/tag")) if text.strip()
     ]
     difficulty = meta.get("difficulty")
-    if difficulty is not None and not difficulty.strip().isdigit():
+    if difficulty is not None and not difficulty.strip().isdecimal():
         raise _Invalid(f'<quizapp difficulty="{difficulty}"> must be a whole number.')
     case = meta.get("case")
     return QuestionData(

@@ -240,6 +240,7 @@ def test_start_practice_makes_a_newcomer_a_guest_one_click_from_the_first_questi
     [
         {"scope": "task:9.9"},
         {"scope": "domain:x"},
+        {"scope": "domain:²"},
         {"scope": "tag:"},
         {"scope": "everything"},
         {"scope": "all:x"},

@@ -346,3 +346,28 @@ def test_a_name_that_is_already_a_slug_is_the_uid_as_written():
     result = gift.parse("::Keep-Case_1::Which?{=a ~b}\n", source="n.gift")
 
     assert (result.questions[0].uid, result.warnings) == ("Keep-Case_1", [])
+
+
+@pytest.mark.parametrize("number", ["x", "²", ""])
+def test_gift_rationale_with_a_row_that_is_not_a_number_is_an_error_not_a_crash(number):
+    text = f"// [rationale:{number}:Why…]\n::o::Order them.{{>3\nA\nB\nC\n}}\n"
+
+    result = gift.parse(text, source="o.gift")
+
+    assert result.questions == []
+    assert any("must start with a row number" in error for error in result.errors)
+
+
+def test_moodle_difficulty_in_superscript_digits_is_an_error_not_a_crash():
+    text = (
+        '<quiz><question type="multichoice"><name><text>q</text></name>'
+        '<questiontext format="markdown"><text>Which one?</text></questiontext>'
+        '<quizapp uid="sup" task="1.1" difficulty="²"/>'
+        '<answer fraction="100"><text>A</text></answer><answer fraction="0"><text>B</text></answer>'
+        "<single>true</single></question></quiz>"
+    )
+
+    result = moodle.parse(text, source="sup.xml")
+
+    assert result.questions == []
+    assert any("must be a whole number" in error for error in result.errors)
