@@ -42,11 +42,10 @@ class HtmxLoginRedirectMiddleware:
 
     def __call__(self, request):
         response = self.get_response(request)
-        login_url = resolve_url(settings.LOGIN_URL)
         if (
-            getattr(request, "htmx", False)
-            and response.status_code == 302
-            and response["Location"].startswith(login_url)
+            response.status_code == 302
+            and getattr(request, "htmx", False)
+            and response["Location"].startswith(resolve_url(settings.LOGIN_URL))
         ):
             return HttpResponseClientRedirect(response["Location"])
         return response
