@@ -13,6 +13,7 @@ Concurrency, in one place:
   (two tabs, a click against the deadline), exactly one wins and scores.
 """
 
+import functools
 import random
 import secrets
 from dataclasses import dataclass
@@ -220,10 +221,11 @@ time_spent_ms = excluded.time_spent_ms
 WHERE {response}.seq < excluded.seq"""
 
 
-def _upsert_sql(*, allow_change: bool) -> str:
+@functools.cache
+def _upsert_sql(vendor: str, *, allow_change: bool) -> str:
     response, attempt = Response._meta.db_table, Attempt._meta.db_table
     update = _UPDATE_IF_NEWER.format(response=response) if allow_change else "NOTHING"
-    lock = f"FOR SHARE OF {attempt}" if connection.vendor == "postgresql" else ""
+    lock = f"FOR SHARE OF {attempt}" if vendor == "postgresql" else ""
     return _UPSERT.format(response=response, attempt=attempt, lock=lock, update=update)
 
 
@@ -250,21 +252,21 @@ def record_answer(
     if not attempt.is_open or attempt.is_past_deadline(now):
         raise AnswerRefused(_("This attempt has ended; the answer was not saved."))
     is_correct = grade(item.snapshot, answer)
-    fields = {field.name: field for field in Response._meta.concrete_fields}
+    answer_field, time_field = Response._meta.get_field("answer"), Response._meta.get_field("answered_at")
     params = [
         item.pk,
-        fields["answer"].get_db_prep_save(answer, connection),
+        answer_field.get_db_prep_save(answer, connection),
         is_correct,
         confidence,
         seq,
-        fields["answered_at"].get_db_prep_save(now, connection),
+        time_field.get_db_prep_save(now, connection),
         time_spent_ms,
         attempt.pk,
         Attempt.Status.IN_PROGRESS,
-        fields["answered_at"].get_db_prep_save(now - SAVE_GRACE, connection),
+        time_field.get_db_prep_save(now - SAVE_GRACE, connection),
     ]
     with connection.cursor() as cursor:
-        cursor.execute(_upsert_sql(allow_change=attempt.is_exam), params)
+        cursor.execute(_upsert_sql(connection.vendor, allow_change=attempt.is_exam), params)
         row = cursor.fetchone()
     if row is not None:
         return SaveResult(answer, is_correct, seq, confidence, applied=True)
