@@ -13,9 +13,9 @@ end
 function init(args)
   -- args: a file written by bench/run.py with one line per candidate:
   -- cookie \t csrf \t path option option ... \t path option ...
-  -- and optionally a path that receives every post instead (the trivial view: a POST of
-  -- the same shape that does nothing, the floor of any save).
-  fixed_path = args[2]
+  -- and optionally a prefix for every path, which sends the same posts to a bench view
+  -- (bench/urls.py) that does only part of a save.
+  prefix = args[2] or ""
   local lines = {}
   for line in io.lines(args[1]) do table.insert(lines, line) end
   local fields = {}
@@ -35,7 +35,7 @@ function request()
   local item = items[(seq % #items) + 1]
   local option = item[(seq % (#item - 1)) + 2]
   local body = "seq=" .. seq .. "&spent=1000&choice=" .. option
-  return wrk.format("POST", fixed_path or item[1], {
+  return wrk.format("POST", prefix .. item[1], {
     ["Cookie"] = cookie,
     ["X-CSRFToken"] = csrf,
     ["HX-Request"] = "true",

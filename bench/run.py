@@ -134,6 +134,7 @@ def http_figures(name: str, database_url: str) -> dict:
         print(f"== {name}: load ({DURATION} s each, {CONNECTIONS} connections, {WORKERS} workers)", flush=True)
         figures["trivial view"] = wrk(f"{server.url}/bench/trivial", "get.lua")
         figures["trivial view, POSTed like a save"] = wrk(server.url, "answer.lua", candidates.name, "/bench/trivial")
+        figures["a save's ownership check alone"] = wrk(server.url, "answer.lua", candidates.name, "/bench/ownership")
         figures["answer save (htmx POST)"] = wrk(server.url, "answer.lua", candidates.name)
         figures["exam question page"] = wrk(server.url + sessions[0]["question_path"], "get.lua", env=cookie)
         figures["results page"] = wrk(server.url + sessions[0]["results_path"], "get.lua", env=cookie)
