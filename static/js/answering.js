@@ -9,7 +9,8 @@
 //   - roll back to the last state the server confirmed when a save fails or times out,
 //     with "Not saved — retry" and a retry that re-sends what was chosen;
 //   - the keyboard shortcuts of DESIGN.md §5 / UI.md (never while typing in a field);
-//   - ordering by move buttons (and Alt+↑/↓), exam navigation that waits for a pending save.
+//   - ordering by drag (the vendored SortableJS), by move buttons and by Alt+↑/↓;
+//   - exam navigation that waits for a pending save.
 // Without this file every form still posts and redirects.
 "use strict";
 
@@ -420,6 +421,38 @@
     if (form.dataset.answerForm === "exam") form.requestSubmit();
   }
 
+  // Drag by the handle, with pointer events (forceFallback), so mouse, touch and pen behave
+  // the same. A drop is a move like the buttons': same announcement, same save. Lists that
+  // htmx swaps in (practice's next question) are set up on htmx:load.
+  function enableDrag(root) {
+    if (!window.Sortable || !(root instanceof Element || root instanceof Document)) return;
+    for (const list of $$("[data-ordering]", root)) {
+      const form = list.closest("form[data-answer-form]");
+      if (!form || list.dataset.dragReady) continue;
+      list.dataset.dragReady = "true";
+      list.classList.add("can-drag");
+      const hint = $("[data-drag-hint]", form);
+      if (hint) hint.textContent = hint.dataset.dragHint;
+      window.Sortable.create(list, {
+        handle: "[data-drag-handle]",
+        draggable: ".ordering-item",
+        forceFallback: true,
+        // The dragged copy is a clone with the item's hidden "order" input: in the form it
+        // would be posted too.
+        fallbackOnBody: true,
+        animation: 150,
+        ghostClass: "is-drag-ghost",
+        chosenClass: "is-dragged",
+        onEnd(event) {
+          if (event.oldIndex === event.newIndex) return;
+          refreshMoveButtons(list);
+          announce(`${list.dataset.movedText || "Moved to position"} ${event.newIndex + 1}`);
+          afterMove(form, event.item);
+        },
+      });
+    }
+  }
+
   document.addEventListener(
     "click",
     (event) => {
@@ -590,6 +623,9 @@
 
   // Initialise states for the forms on the page (their confirmed state is what rendered).
   for (const form of $$("form[data-answer-form], form[data-optimistic-toggle]")) stateFor(form);
+  // SortableJS is deferred after this file (answering comes first): it has run by DOMContentLoaded.
+  document.addEventListener("DOMContentLoaded", () => enableDrag(document));
+  document.addEventListener("htmx:load", (event) => enableDrag(event.target));
   // Keys pressed before this point are lost; browser tests wait for this mark after a
   // page load before typing.
   document.documentElement.dataset.answering = "ready";

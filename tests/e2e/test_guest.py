@@ -23,6 +23,7 @@ def test_guest_work_moves_to_the_account_on_sign_up_and_stays_private(live_serve
     page.get_by_label("10", exact=True).check()
     page.get_by_role("button", name="Start practice").click()
     expect(page.get_by_role("heading", level=1)).to_have_text(re.compile(r"Question 1\s"))
+    expect(page.locator("html")).to_have_attribute("data-answering", "ready")
     practice = Attempt.objects.get(mode="practice")
     first = AttemptItem.objects.get(attempt=practice, position=1)
     page.locator(f"button[name=choice][value='{first.snapshot['options'][0]['id']}']").click()
@@ -36,6 +37,7 @@ def test_guest_work_moves_to_the_account_on_sign_up_and_stays_private(live_serve
     page.get_by_role("region", name="AIF-C01 full mock").get_by_role("link", name="Start mock exam").click()
     page.get_by_role("button", name="Start mock exam").click()
     expect(page.get_by_role("heading", level=1)).to_have_text(re.compile(r"Question 1\s+of 65"))
+    expect(page.locator("html")).to_have_attribute("data-answering", "ready")  # keys need the script
     mock = Attempt.objects.get(mode="exam")
     page.keyboard.press("a")
     expect(page.locator("#answer-form")).not_to_have_class(re.compile("is-pending"))

@@ -210,6 +210,8 @@ def test_show_original_opens_the_english_beside_the_japanese_and_stays_open(live
     page.get_by_label("10", exact=True).check()
     page.get_by_role("button", name="Start practice").click()
     expect(page.locator("#question-stem")).to_contain_text("日本語の問題文")
+    # htmx listens for the toggle once the page's scripts have run.
+    expect(page.locator("html")).to_have_attribute("data-answering", "ready")
     toggle = page.locator("[data-original-toggle]")
 
     toggle.locator("summary").click()
