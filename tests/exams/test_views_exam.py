@@ -456,6 +456,8 @@ def test_results_show_score_domains_time_and_every_question(client, exam):
     assert response.text.count('class="review-item"') == 10
     assert response.text.count("Not answered") == 5
     assert items[0].snapshot["explanation"] in response.text
+    # Each reviewed question names its task statement in words, not as a bare number.
+    assert f'<span class="badge">Task {items[0].snapshot["task"]}</span>' in response.text
 
 
 @pytest.mark.parametrize(("show", "count"), [("wrong", 5), ("flagged", 1), ("unscored", 2), ("all", 10)])
