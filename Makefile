@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed-$(shell cat requirements.txt requirements-dev.txt | 
 TEMPLATES := $(shell find templates */templates -name '*.html' 2>/dev/null)
 DEV_ENV := DEBUG=true
 
-.PHONY: run test test-pg lint fmt messages makemessages bench docker-check clean
+.PHONY: run test test-pg lint fmt messages makemessages bench loadtest docker-check clean
 
 $(STAMP): requirements.txt requirements-dev.txt
 	@test -x $(PY) || "$$(bin/find-python)" -m venv $(VENV)
@@ -52,6 +52,13 @@ fmt: $(STAMP)
 bench: $(STAMP)
 	@command -v wrk >/dev/null || (apt-get update -qq && apt-get install -y -qq wrk >/dev/null)
 	$(PY) bench/run.py
+
+# Exam day: a cohort sits a full mock against gunicorn on PostgreSQL with the shared Redis
+# cache, then the database is checked for lost answers (see loadtest/run.py). A few minutes;
+# CI runs a small cohort: LOADTEST_ARGS="--users 100 --window 10 --think-factor 60 --no-p95".
+LOADTEST_ARGS ?= --users 1000 --window 60 --think-factor 10
+loadtest: messages
+	$(PY) loadtest/run.py $(LOADTEST_ARGS)
 
 # Build the image for real and run it against the local PostgreSQL (see bin/docker-check).
 docker-check:
