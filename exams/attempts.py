@@ -316,8 +316,7 @@ def submit_attempt(attempt: Attempt, *, now: datetime, status: str | None = None
         attempt.correct_scored, attempt.total_scored = totals["correct"], totals["total"]
         if attempt.is_exam:
             attempt.scaled_score = scaled_score(totals["correct"], totals["total"])
-            pass_mark = attempt.blueprint.pass_mark if attempt.blueprint_id else 700
-            attempt.passed = attempt.scaled_score is not None and attempt.scaled_score >= pass_mark
+            attempt.passed = attempt.scaled_score is not None and attempt.scaled_score >= attempt.pass_mark
         Attempt.objects.filter(pk=attempt.pk).update(
             correct_scored=attempt.correct_scored,
             total_scored=attempt.total_scored,

@@ -13,6 +13,9 @@ from typing import Any
 
 from django.utils.translation import gettext_lazy as _
 
+# The exam's score scale and the pass mark of the seeded blueprints (docs/exam-rules.md §2).
+SCALE_LOW, SCALE_HIGH = 100, 1000
+DEFAULT_PASS_MARK = 700
 # A domain "meets competencies" when at least this share of its scored questions is
 # right. AWS publishes no per-domain cut; 70% mirrors the overall 700/1000 pass mark.
 COMPETENCY_THRESHOLD = 0.7
@@ -109,11 +112,22 @@ def is_answered(answer: Answer | None) -> bool:
     return bool(answer)
 
 
+def scaled(share: float) -> int:
+    """A share of correct answers on the exam's scale: the estimate ``round(100 + 900 × share)``
+    (docs/exam-rules.md §2; AWS publishes no mapping)."""
+    return round(SCALE_LOW + (SCALE_HIGH - SCALE_LOW) * share)
+
+
+def share_of(score: float) -> float:
+    """The share of correct answers a score on the scale stands for (700 → 2/3)."""
+    return (score - SCALE_LOW) / (SCALE_HIGH - SCALE_LOW)
+
+
 def scaled_score(correct: int, total: int) -> int | None:
-    """The DESIGN §2 estimate: ``round(100 + 900 × correct / total)``; None without scored items."""
+    """The score estimate of ``correct`` out of ``total`` scored questions; None without any."""
     if total <= 0:
         return None
-    return round(100 + 900 * correct / total)
+    return scaled(correct / total)
 
 
 @dataclass

@@ -16,6 +16,8 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import Owner
 from questions.models import Domain, GuideRevision, Language, Question
 
+from .grading import DEFAULT_PASS_MARK
+
 
 class Mode(models.TextChoices):
     EXAM = "exam", _("Mock exam")
@@ -36,7 +38,9 @@ class Blueprint(models.Model):
     question_count = models.PositiveSmallIntegerField(_("number of questions"), default=65)
     unscored_count = models.PositiveSmallIntegerField(_("number of unscored questions"), default=15)
     minutes = models.PositiveSmallIntegerField(_("time limit in minutes"), default=90)
-    pass_mark = models.PositiveSmallIntegerField(_("pass mark"), default=700, help_text=_("Scaled score, 100–1000."))
+    pass_mark = models.PositiveSmallIntegerField(
+        _("pass mark"), default=DEFAULT_PASS_MARK, help_text=_("Scaled score, 100–1000.")
+    )
     guide = models.ForeignKey(
         GuideRevision, null=True, blank=True, on_delete=models.PROTECT, verbose_name=_("exam guide revision")
     )
@@ -78,6 +82,17 @@ class BlueprintDomain(models.Model):
 # Answers may arrive this long after the deadline (network latency, the browser's own
 # submit at 0:00) and still count; anything later is refused.
 SAVE_GRACE = timedelta(seconds=5)
+
+
+def running_exam(path: str = "") -> models.Q:
+    """The one rule of what does not count yet: answers in a mock that is still running.
+
+    Every practice answer (its verdict was shown at once) and the answers of finished mocks
+    are *settled*; a running mock's are not, or reports and the review queue would reveal
+    during the exam whether an answer was right. ``path`` leads from the model queried to
+    the attempt's fields ("item__" from a response).
+    """
+    return models.Q(**{f"{path}attempt__mode": Mode.EXAM, f"{path}attempt__status": Attempt.Status.IN_PROGRESS})
 
 
 class AttemptQuerySet(models.QuerySet):
@@ -194,6 +209,11 @@ class Attempt(models.Model):
         return self.mode == Mode.EXAM
 
     @property
+    def pass_mark(self) -> int:
+        """The mark this attempt passes at: its blueprint's (the default when it has none)."""
+        return self.blueprint.pass_mark if self.blueprint_id else DEFAULT_PASS_MARK
+
+    @property
     def is_open(self) -> bool:
         return self.status == self.Status.IN_PROGRESS
 
@@ -215,6 +235,10 @@ class Attempt(models.Model):
 
 
 class AttemptItemQuerySet(models.QuerySet):
+    def settled(self):
+        """Items of practice sessions and finished mocks (``running_exam``)."""
+        return self.exclude(running_exam())
+
     def for_answer(self, attempt_id: int, owner_id: int, position: int) -> "AttemptItem | None":
         """The owner's item at ``position`` with its attempt and response attached: what
         saving an answer needs, in one query (None for anyone else's or a missing item).
@@ -293,6 +317,12 @@ class AttemptItem(models.Model):
         return f"{self.attempt} #{self.position}"
 
 
+class ResponseQuerySet(models.QuerySet):
+    def settled(self):
+        """Practice answers and the answers of finished mocks (``running_exam``)."""
+        return self.exclude(running_exam("item__"))
+
+
 class Response(models.Model):
     """The candidate's answer to one attempt item: one row, upserted on every save.
 
@@ -314,6 +344,8 @@ class Response(models.Model):
     seq = models.PositiveIntegerField(_("save counter"), default=0)
     answered_at = models.DateTimeField(_("answered at"))
     time_spent_ms = models.PositiveIntegerField(_("time spent (ms)"), default=0)
+
+    objects = ResponseQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("response")

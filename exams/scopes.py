@@ -22,17 +22,15 @@ running count for nothing yet (their verdict is not known to the candidate).
 
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, QuerySet
 from django.utils.translation import gettext as _
 
 from questions.models import Domain, Question, Tag, TaskStatement
 
-from .models import Attempt, AttemptItem, Bookmark, Mode, Response
+from .models import AttemptItem, Bookmark, Response
 
 KINDS = ("all", "domain", "task", "tag", "mistakes", "bookmarked", "unseen", "due")
 KINDS_WITH_VALUE = ("domain", "task", "tag")
-
-_RUNNING_EXAM = Q(attempt__mode=Mode.EXAM, attempt__status=Attempt.Status.IN_PROGRESS)
 
 
 def parse_scope(text: str) -> dict[str, Any]:
@@ -52,8 +50,8 @@ def scope_key(scope: dict[str, Any]) -> str:
 def mistake_uids(owner_id: int) -> set[str]:
     """Uids whose latest settled answer by this owner was wrong."""
     rows = (
-        Response.objects.filter(item__attempt__owner_id=owner_id)
-        .exclude(item__attempt__mode=Mode.EXAM, item__attempt__status=Attempt.Status.IN_PROGRESS)
+        Response.objects.settled()
+        .filter(item__attempt__owner_id=owner_id)
         .order_by("answered_at", "pk")
         .values_list("item__question__uid", "is_correct")
     )
@@ -62,7 +60,7 @@ def mistake_uids(owner_id: int) -> set[str]:
 
 
 def _shown_uids(owner_id: int):
-    return AttemptItem.objects.filter(attempt__owner_id=owner_id).exclude(_RUNNING_EXAM).values("question__uid")
+    return AttemptItem.objects.settled().filter(attempt__owner_id=owner_id).values("question__uid")
 
 
 def practice_questions(

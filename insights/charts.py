@@ -7,12 +7,16 @@ from ``insights.css``. Every chart sits beside a table that holds the same numbe
 
 from dataclasses import dataclass
 
-from .report import PASS_MARK, DomainStats, ScopeStats
+from exams.grading import DEFAULT_PASS_MARK, SCALE_HIGH, SCALE_LOW, share_of
 
-SCALE_LOW, SCALE_HIGH = 100, 1000
+from .report import DomainStats, ScopeStats
+
 # Accuracy bands for colours: below 50 %, 50–60, 60–70, 70–80, 80 % and more.
 BAND_EDGES = (0.5, 0.6, 0.7, 0.8)
-PASS_SHARE = (PASS_MARK - SCALE_LOW) / (SCALE_HIGH - SCALE_LOW)  # 700 on the scale = 2/3 correct
+# The reference line of the charts: the seeded blueprints' pass mark (each mock's own
+# verdict is the one stored when it was scored).
+PASS_MARK = DEFAULT_PASS_MARK
+PASS_SHARE = share_of(PASS_MARK)
 
 
 def band(accuracy: float | None) -> str:
@@ -48,7 +52,7 @@ def score_history(mocks, *, width: int = 640, height: int = 220) -> dict | None:
             y=y(mock.scaled_score),
             score=mock.scaled_score,
             label=f"{(mock.submitted_at or mock.started_at):%Y-%m-%d}",
-            passed=mock.scaled_score >= PASS_MARK,
+            passed=bool(mock.passed),
         )
         for index, mock in enumerate(mocks)
     ]
@@ -59,7 +63,7 @@ def score_history(mocks, *, width: int = 640, height: int = 220) -> dict | None:
         "right": width - right,
         "bottom": top + plot_h,
         "pass_y": y(PASS_MARK),
-        "ticks": [{"y": y(score), "score": score} for score in (100, 400, 700, 1000)],
+        "ticks": [{"y": y(score), "score": score} for score in (SCALE_LOW, 400, PASS_MARK, SCALE_HIGH)],
         "points": points,
         "polyline": " ".join(f"{point.x},{point.y}" for point in points),
     }
@@ -145,5 +149,5 @@ def readiness_gauge(readiness, *, width: int = 560, height: int = 56) -> dict:
         "range_w": round(x(readiness.high) - x(readiness.low), 1),
         "score_x": x(readiness.score),
         "pass_x": x(PASS_MARK),
-        "ticks": [{"x": x(score), "score": score} for score in (100, 400, 700, 1000)],
+        "ticks": [{"x": x(score), "score": score} for score in (SCALE_LOW, 400, PASS_MARK, SCALE_HIGH)],
     }

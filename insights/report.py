@@ -31,6 +31,7 @@ from functools import cached_property
 
 from django.db.models import Count, F, Max, Q
 
+from exams.grading import DEFAULT_PASS_MARK, scaled
 from exams.models import Attempt, Mode
 from questions.models import Question, TaskStatement
 
@@ -43,7 +44,6 @@ TREND_DAYS = 7
 TREND_MIN_ANSWERS = 5
 THIN_ANSWERS = 10
 Z = 1.96
-PASS_MARK = 700
 MOCK_HISTORY = 12
 # The report lists this many cards of each review list and counts the rest.
 QUEUE_SHOWN = 10
@@ -54,11 +54,6 @@ def agresti_coull(correct: int, answers: int) -> tuple[float, float]:
     n = answers + Z * Z
     p = (correct + Z * Z / 2) / n
     return p, p * (1 - p) / n
-
-
-def scaled(share: float) -> int:
-    """A share of correct answers as the exam's 100–1000 scale (DESIGN.md §2)."""
-    return round(100 + 900 * share)
 
 
 def _share(correct: int, answers: int) -> float | None:
@@ -143,9 +138,9 @@ class Readiness:
     @property
     def verdict(self) -> str:
         """ "pass" when even the low end clears 700, "fail" when even the high end does not."""
-        if self.low >= PASS_MARK:
+        if self.low >= DEFAULT_PASS_MARK:
             return "pass"
-        if self.high < PASS_MARK:
+        if self.high < DEFAULT_PASS_MARK:
             return "fail"
         return "borderline"
 

@@ -28,8 +28,9 @@ from dataclasses import dataclass
 
 from django.core.cache import cache
 from django.db import connection
+from django.db.models import Case, F, When
 
-from exams.models import Attempt, AttemptItem, Mode, Response
+from exams.models import Response
 from questions.models import Option, Question
 
 SUSPICIOUS_MIN = 10
@@ -82,18 +83,23 @@ def _first_answers_sql() -> tuple[str, list]:
     The window sorts every settled answer, so its rows stay narrow (a uid becomes the
     smallest id among its rows) to keep the sort in memory on a large log.
     """
-    response, item, attempt, question = (model._meta.db_table for model in (Response, AttemptItem, Attempt, Question))
+    # The settled answers come from the ORM, so the rule of what counts is written once.
+    settled_sql, settled_params = (
+        Response.objects.settled()
+        .values("id", "answered_at", owner=F("item__attempt__owner_id"), question=F("item__question_id"))
+        .annotate(ms=F("time_spent_ms"), correct=Case(When(is_correct=True, then=1), default=0))
+        .order_by()
+        .query.sql_with_params()
+    )
+    question = Question._meta.db_table
     sql = f"""
     WITH canon AS (
         SELECT id, MIN(id) OVER (PARTITION BY uid) AS uid_id FROM {question}
     ), settled AS (
-        SELECT r.id AS id, a.owner_id AS owner_id, i.question_id AS question_id, c.uid_id AS uid_id,
-               CASE WHEN r.is_correct THEN 1 ELSE 0 END AS correct, r.time_spent_ms AS ms, r.answered_at AS answered_at
-        FROM {response} r
-        JOIN {item} i ON i.id = r.item_id
-        JOIN {attempt} a ON a.id = i.attempt_id
-        JOIN canon c ON c.id = i.question_id
-        WHERE NOT (a.mode = %s AND a.status = %s)
+        SELECT s.id AS id, s.owner AS owner_id, s.question AS question_id, c.uid_id AS uid_id,
+               s.correct AS correct, s.ms AS ms, s.answered_at AS answered_at
+        FROM ({settled_sql}) s
+        JOIN canon c ON c.id = s.question
     ), ranked AS (
         SELECT id, owner_id, question_id, correct, ms,
                ROW_NUMBER() OVER (PARTITION BY owner_id, uid_id ORDER BY answered_at, id) AS nth
@@ -105,7 +111,7 @@ def _first_answers_sql() -> tuple[str, list]:
         FROM firsts GROUP BY owner_id
     )
     """
-    return sql, [Mode.EXAM, Attempt.Status.IN_PROGRESS]
+    return sql, list(settled_params)
 
 
 def _only(question_ids) -> tuple[str, list]:

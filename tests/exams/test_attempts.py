@@ -227,6 +227,20 @@ def test_submit_scores_scored_items_only_and_unanswered_as_wrong(exam):
     assert exam.submitted_at == NOW + timedelta(minutes=10)
 
 
+def test_the_verdict_follows_the_blueprints_own_pass_mark_not_700():
+    make_bank(FULL)
+    exam = start_exam(GuestOwnerFactory().pk, BlueprintFactory(minutes=15, pass_mark=800), now=NOW)
+    scored = [item for item in exam.items.select_related("attempt").order_by("position") if item.scored]
+    for item in scored[:6]:
+        record_answer(item, answer=key_of(item), seq=1, now=NOW)
+
+    submit_attempt(exam, now=NOW + timedelta(minutes=10))
+
+    exam.refresh_from_db()
+    # 6 of 8: 775 clears the usual 700 but not this blueprint's 800.
+    assert (exam.scaled_score, exam.pass_mark, exam.passed) == (775, 800, False)
+
+
 def test_submit_twice_finalizes_once(exam):
     assert submit_attempt(exam, now=NOW + timedelta(minutes=1)) is True
 

@@ -142,6 +142,26 @@ def test_report_lists_due_questions_and_chronic_misses_with_their_explanation(cl
 
 
 @pytest.mark.django_db
+def test_the_score_chart_shows_each_mocks_stored_verdict_not_a_comparison_with_700(client, guest):
+    # A blueprint with a pass mark of 800: 750 is a fail there, though it clears 700.
+    AttemptFactory(
+        owner=guest,
+        mode="exam",
+        status="submitted",
+        started_at=NOW - DAY,
+        submitted_at=NOW - DAY,
+        scaled_score=750,
+        passed=False,
+    )
+    answer(QuestionFactory(), owner=guest, correct=True, at=NOW)
+
+    page = client.get(reverse("insights:report")).content.decode()
+
+    assert page.count('class="score-point') == 1
+    assert 'class="score-point passed"' not in page
+
+
+@pytest.mark.django_db
 def test_report_mock_history_chart_and_table(client, guest):
     for days, score in ((6, 612), (2, 736)):
         AttemptFactory(

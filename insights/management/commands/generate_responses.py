@@ -19,6 +19,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from accounts.models import Owner
+from exams.grading import scaled_score
 from exams.models import Attempt, AttemptItem, Blueprint, Mode, Response
 from questions.models import Question
 from questions.snapshots import take_snapshot
@@ -124,8 +125,8 @@ def _attempt(owner, mock: bool, start, count: int, answers, rng) -> Attempt:
         correct = sum(1 for *_, right, _ms in answers if right)
         attempt.deadline = start + timedelta(minutes=90)
         attempt.correct_scored, attempt.total_scored = correct, count
-        attempt.scaled_score = round(100 + 900 * correct / count)
-        attempt.passed = attempt.scaled_score >= 700
+        attempt.scaled_score = scaled_score(correct, count)
+        attempt.passed = attempt.scaled_score >= attempt.pass_mark
     return attempt
 
 
