@@ -64,7 +64,8 @@ class Owner(models.Model):
         ``merge_owner(source, target)`` that resolves the collision itself; accounts
         cannot import the other apps, so the hook is how they take part.
         """
-        assert self.pk != target.pk
+        if self.pk == target.pk:
+            raise ValueError("an owner cannot be merged into itself")
         with transaction.atomic():
             for relation in self._meta.related_objects:
                 if relation.field.model is Owner:

@@ -13,3 +13,25 @@ class InsightsConfig(AppConfig):
         from .stats import item_statistics
 
         register_item_statistics(item_statistics)
+        self.forget_statistics_on_writes()
+
+    @staticmethod
+    def forget_statistics_on_writes():
+        """Item statistics are cached for minutes; edits and deletions must not wait that
+        long: an edited question, a deleted history, a purged guest or account."""
+        from django.db.models.signals import post_delete, post_save
+
+        from accounts.models import Owner
+        from questions.models import Question
+        from questions.signals import bank_changed
+
+        from .stats import forget_item_statistics
+
+        def forget(**_kwargs):
+            forget_item_statistics()
+
+        # Strong references: the receivers live as long as the app registry.
+        bank_changed.connect(forget, weak=False, dispatch_uid="insights-stats-bank")
+        post_save.connect(forget, sender=Question, weak=False, dispatch_uid="insights-stats-question-saved")
+        post_delete.connect(forget, sender=Question, weak=False, dispatch_uid="insights-stats-question-deleted")
+        post_delete.connect(forget, sender=Owner, weak=False, dispatch_uid="insights-stats-owner-deleted")

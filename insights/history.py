@@ -8,6 +8,7 @@ from exams.models import Attempt
 
 from .log import settled_responses
 from .models import ReviewCard
+from .stats import forget_item_statistics
 
 EXPORT_COLUMNS = [
     "answered_at",
@@ -86,4 +87,6 @@ def delete_history(owner_id: int) -> int:
     """
     with transaction.atomic():
         ReviewCard.objects.filter(owner_id=owner_id).delete()
-        return Attempt.objects.filter(owner_id=owner_id).delete()[1].get(Attempt._meta.label, 0)
+        deleted = Attempt.objects.filter(owner_id=owner_id).delete()[1].get(Attempt._meta.label, 0)
+    forget_item_statistics()
+    return deleted

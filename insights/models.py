@@ -15,9 +15,6 @@ class ReviewCardQuerySet(models.QuerySet):
     def for_owner(self, owner_id: int):
         return self.filter(owner_id=owner_id)
 
-    def due_by(self, moment):
-        return self.filter(due__lte=moment)
-
 
 class ReviewCard(models.Model):
     """The FSRS state of one question (all its languages) for one owner.

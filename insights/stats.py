@@ -114,12 +114,6 @@ def _first_answers_sql() -> tuple[str, list]:
     return sql, list(settled_params)
 
 
-def _only(question_ids) -> tuple[str, list]:
-    if question_ids is None:
-        return "1 = 1", []
-    return f"f.question_id IN ({', '.join(['%s'] * len(question_ids))})", list(question_ids)
-
-
 def item_statistics(question_ids=None) -> dict[int, ItemStats]:
     """Statistics of the given question rows (all answered questions when None), by question id.
 
@@ -138,15 +132,15 @@ def item_statistics(question_ids=None) -> dict[int, ItemStats]:
     return {pk: every[pk] for pk in question_ids if pk in every}
 
 
-def compute_item_statistics(question_ids=None) -> dict[int, ItemStats]:
+def forget_item_statistics() -> None:
+    """Drop the cached figures (``insights.apps`` calls it on edits and deletions)."""
+    cache.delete(CACHE_KEY)
+
+
+def compute_item_statistics() -> dict[int, ItemStats]:
     """``item_statistics`` straight from the log, without the cache: one statement for
     the figures and the wrong answers, one query for the options' texts."""
-    if question_ids is not None:
-        question_ids = list(question_ids)
-        if not question_ids:
-            return {}
     with_sql, with_params = _first_answers_sql()
-    only, only_params = _only(question_ids)
     response, question = Response._meta.db_table, Question._meta.db_table
     # Two result shapes in one statement, so the window runs once: the figures per
     # question (kind 1), then each distinct wrong answer and how often it was given (kind 2).
@@ -156,17 +150,16 @@ def compute_item_statistics(question_ids=None) -> dict[int, ItemStats]:
                SUM(CASE WHEN t.third = 1 THEN 1 ELSE 0 END), SUM(CASE WHEN t.third = 1 THEN f.correct ELSE 0 END),
                AVG(CASE WHEN f.ms > 0 THEN 1.0 * f.ms END), NULL, NULL
         FROM firsts f JOIN thirds t ON t.owner_id = f.owner_id
-        WHERE {only}
         GROUP BY f.question_id
         UNION ALL
         SELECT 2, f.question_id, COUNT(*), NULL, NULL, NULL, NULL, NULL, NULL, q.type, r.answer
         FROM firsts f JOIN {response} r ON r.id = f.id JOIN {question} q ON q.id = f.question_id
-        WHERE {only} AND f.correct = 0
+        WHERE f.correct = 0
         GROUP BY f.question_id, q.type, r.answer"""
     stats: dict[int, ItemStats] = {}
     wrong_answers = []
     with connection.cursor() as cursor:
-        cursor.execute(sql, with_params + only_params + only_params)
+        cursor.execute(sql, with_params)
         for kind, question_id, count, *figures, average_ms, question_type, answer in cursor.fetchall():
             if kind == 1:
                 stats[question_id] = ItemStats(question_id, int(count), *(int(figure) for figure in figures))

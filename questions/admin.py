@@ -31,6 +31,7 @@ from .models import (
     TaskStatement,
 )
 from .reports import resolve_reports
+from .signals import bank_changed
 from .snapshots import public_view, take_snapshot
 from .statistics import item_statistics_for
 from .transfer import Source, export_questions, import_sources
@@ -377,6 +378,7 @@ class QuestionAdmin(admin.ModelAdmin):
         count = Question.objects.filter(pk__in=ready).update(
             status=Question.Status.PUBLISHED, updated_at=timezone.now()
         )
+        bank_changed.send(sender=Question)
         if count:
             messages.success(
                 request, ngettext("Published %(n)d question.", "Published %(n)d questions.", count) % {"n": count}
@@ -387,6 +389,7 @@ class QuestionAdmin(admin.ModelAdmin):
     @admin.action(description=_("Retire selected questions"), permissions=["change"])
     def retire(self, request, queryset):
         count = queryset.update(status=Question.Status.RETIRED, updated_at=timezone.now())
+        bank_changed.send(sender=Question)
         messages.success(
             request, ngettext("Retired %(n)d question.", "Retired %(n)d questions.", count) % {"n": count}
         )
@@ -394,6 +397,7 @@ class QuestionAdmin(admin.ModelAdmin):
     @admin.action(description=_("Move selected questions back to draft"), permissions=["change"])
     def back_to_draft(self, request, queryset):
         count = queryset.update(status=Question.Status.DRAFT, updated_at=timezone.now())
+        bank_changed.send(sender=Question)
         messages.success(
             request,
             ngettext("Moved %(n)d question to draft.", "Moved %(n)d questions to draft.", count) % {"n": count},

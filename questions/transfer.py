@@ -23,6 +23,7 @@ from .formats import base, gift, moodle
 from .formats import json as json_format
 from .formats.base import QuestionData
 from .models import CaseStudy, GuideRevision, Option, Question, Tag, TaskStatement
+from .signals import bank_changed
 from .validation import validate_question
 
 FORMATS = {".json": "json", ".gift": "gift", ".txt": "gift", ".xml": "xml"}
@@ -142,6 +143,8 @@ def import_sources(
         result.created, result.updated, result.unchanged = save_questions(questions)
         if dry_run:
             transaction.set_rollback(True)
+    if not dry_run and (result.created or result.updated):
+        bank_changed.send(sender=Question)
     return result
 
 

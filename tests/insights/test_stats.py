@@ -3,7 +3,10 @@ from datetime import timedelta
 import pytest
 from django.core.cache import cache
 
-from insights.stats import ItemStats, compute_item_statistics, item_statistics
+from insights.history import delete_history
+from insights.stats import CACHE_KEY, ItemStats, compute_item_statistics, item_statistics
+from questions.models import Question
+from questions.signals import bank_changed
 from tests.factories import (
     AttemptFactory,
     GuestOwnerFactory,
@@ -89,21 +92,26 @@ def test_item_statistics_leave_out_running_mocks():
 
 
 @pytest.mark.django_db
-def test_item_statistics_run_two_queries_for_any_number_of_questions(bank, django_assert_num_queries):
-    target, _ = bank
-    many = [target.pk] + [QuestionFactory().pk for _ in range(49)]
+@pytest.mark.parametrize("questions", [1, 50])
+def test_item_statistics_run_two_queries_whatever_the_number_of_questions(questions, django_assert_num_queries):
+    owner = GuestOwnerFactory()
+    for _ in range(questions):
+        answer(QuestionFactory(), owner=owner, correct=False, at=NOW)
 
     with django_assert_num_queries(2):
-        compute_item_statistics([target.pk])
-    with django_assert_num_queries(2):
-        compute_item_statistics(many)
+        stats = compute_item_statistics()
+
+    assert len(stats) == questions
 
 
 @pytest.mark.django_db
 def test_item_statistics_are_computed_once_for_every_question_then_cached(bank, django_assert_num_queries):
     target, owners = bank
+    # A new answer is left for the next computation (a new question would reset the cache).
+    newcomer = QuestionFactory()
+    cache.clear()
     first = item_statistics([target.pk])
-    answer(QuestionFactory(), owner=owners[0], correct=True, at=NOW)
+    answer(newcomer, owner=owners[0], correct=True, at=NOW)
 
     with django_assert_num_queries(0):
         again = item_statistics([target.pk])
@@ -170,3 +178,47 @@ def test_most_given_wrong_order_of_an_ordering_question():
 )
 def test_suspicious_items(stats, suspicious):
     assert stats.suspicious is suspicious
+
+
+@pytest.mark.django_db
+def test_cached_statistics_are_forgotten_when_a_history_is_deleted(bank):
+    target, owners = bank
+    before = item_statistics([target.pk])[target.pk].answered
+
+    delete_history(owners[0].pk)
+
+    assert item_statistics([target.pk])[target.pk].answered == before - 1
+
+
+@pytest.mark.django_db
+def test_cached_statistics_are_forgotten_when_guests_are_purged(bank):
+    target, owners = bank
+    before = item_statistics([target.pk])[target.pk].answered
+
+    owners[0].delete()
+
+    assert item_statistics([target.pk])[target.pk].answered == before - 1
+
+
+@pytest.mark.django_db
+def test_cached_statistics_are_forgotten_when_a_question_is_edited(bank):
+    target, _owners = bank
+    assert item_statistics([target.pk])[target.pk].wrong_choice == "Choice 2"
+    picked = target.options.get(position=2)
+
+    picked.text = "Renamed distractor"
+    picked.save()
+    target.save()  # the admin's change form saves the question with its inline options
+
+    assert item_statistics([target.pk])[target.pk].wrong_choice == "Renamed distractor"
+
+
+@pytest.mark.django_db
+def test_cached_statistics_are_forgotten_after_an_import_or_a_bulk_action(bank):
+    target, _owners = bank
+    item_statistics()
+    assert cache.get(CACHE_KEY) is not None
+
+    bank_changed.send(sender=Question)
+
+    assert cache.get(CACHE_KEY) is None
