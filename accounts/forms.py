@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from quizapp import ratelimit
 from quizapp.ratelimit import LoginGuard
 
-THROTTLED = _("Too many failed attempts. Wait %(seconds)s seconds, then try again.")
+THROTTLED = _("Too many failed attempts: try again in %(seconds)s s.")
 
 
 class ThrottledLoginMixin:

@@ -33,7 +33,7 @@ class PrivatePagesMiddleware:
         line (answering.js shows it beside "Not saved"), a page gets our layout."""
         if not isinstance(exception, RateLimited):
             return None
-        message = _("Too many requests from you just now. Wait %(seconds)s seconds, then try again.") % {
+        message = _("Too many requests from you just now: try again in %(seconds)s s.") % {
             "seconds": exception.retry_after
         }
         if getattr(request, "htmx", False):

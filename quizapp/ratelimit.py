@@ -22,6 +22,7 @@ cache (on Redis, INCR and EXPIRE in one pipeline).
 
 import hashlib
 import ipaddress
+import math
 import time
 from dataclasses import dataclass
 
@@ -65,10 +66,12 @@ def client_address(request: HttpRequest) -> str:
         parsed = ipaddress.ip_address(address)
     except ValueError:
         parsed = None
-    if parsed is not None and parsed.version == 6 and parsed.ipv4_mapped is None:
+    if isinstance(parsed, ipaddress.IPv6Address) and parsed.ipv4_mapped:
+        parsed = parsed.ipv4_mapped
+    if isinstance(parsed, ipaddress.IPv6Address):
         address = str(ipaddress.ip_network(f"{parsed}/64", strict=False))
     elif parsed is not None:
-        address = str(parsed.ipv4_mapped or parsed)
+        address = str(parsed)
     request._client_address = address
     return address
 
@@ -176,7 +179,7 @@ class LoginGuard:
         if self.user.limit and stored.get(user_key, 0) >= self.user.limit:
             waits.append(self.user.retry_after(now))
         if (until := stored.get(self.wait_key)) and until > now:
-            waits.append(int(until - now) + 1)
+            waits.append(math.ceil(until - now))
         return max(waits, default=0)
 
     def failed(self, now: float | None = None) -> None:
