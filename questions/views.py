@@ -54,13 +54,15 @@ def report_problem(request: HtmxHttpRequest, uid: str):
     status = 200
     retry_after = None
     if request.method == "POST":
+        # A valid report needs an owner (a new guest's first one counts too); an invalid post
+        # counts against the owner if there is one, and always against the address.
+        owner_id = get_or_create_owner_id(request) if form.is_valid() else owner_id_for(request)
         try:
-            check_rate(request, owner_id_for(request))
+            check_rate(request, owner_id)
         except RateLimited as refusal:
             context["report_message"] = _("Too many reports from you in the last hour; please try again later.")
             status, retry_after = 429, refusal.retry_after
     if request.method == "POST" and retry_after is None and form.is_valid():
-        owner_id = get_or_create_owner_id(request)
         try:
             file_report(
                 question=question,
