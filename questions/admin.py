@@ -18,7 +18,7 @@ from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from .formats.base import OptionData, QuestionData
+from .formats.base import Hints, OptionData, QuestionData
 from .models import (
     CaseStudy,
     Domain,
@@ -273,6 +273,16 @@ class ImportForm(forms.Form):
     skip_unsupported = forms.BooleanField(
         label=_("Skip unsupported question types (essay, numerical, short answer…) and list them"), required=False
     )
+    skip_invalid = forms.BooleanField(
+        label=_("Skip questions with errors, list them with the reason, and import the rest"), required=False
+    )
+
+    def hints(self) -> Hints:
+        """Messages name this form's fields, not the command's options."""
+        return Hints(
+            skip_unsupported=_("tick “%(field)s” to skip them") % {"field": self.fields["skip_unsupported"].label},
+            task=_("choose a “%(field)s” above") % {"field": self.fields["task"].label},
+        )
 
 
 class ExportForm(forms.Form):
@@ -441,6 +451,8 @@ class QuestionAdmin(admin.ModelAdmin):
                 dry_run=form.cleaned_data["dry_run"],
                 task=task.code if task else None,
                 skip_unsupported=form.cleaned_data["skip_unsupported"],
+                skip_invalid=form.cleaned_data["skip_invalid"],
+                hints=form.hints(),
             )
             if result.ok and not result.dry_run:
                 messages.success(request, result.summary())

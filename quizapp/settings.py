@@ -172,6 +172,11 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
+# Uploaded media (images of imported questions, questions.media) go through the default
+# storage. whitenoise serves static files only: questions.views.question_image serves these
+# with their checked type and nosniff. In Docker, MEDIA_ROOT is a volume (Dockerfile).
+MEDIA_ROOT = Path(os.getenv("MEDIA_ROOT", str(BASE_DIR / "media")))
+MEDIA_URL = "media/"
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
