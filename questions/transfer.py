@@ -61,6 +61,9 @@ class ImportResult:
     # The questions already in the bank that this import changes (or would, in a dry run):
     # "uid (language): where in the file".
     updates: list[str] = field(default_factory=list)
+    updated_uids: list[str] = field(default_factory=list)
+    # New questions that arrive as drafts (GIFT and Moodle XML carry no status).
+    new_drafts: int = 0
 
     @property
     def ok(self) -> bool:
@@ -70,9 +73,12 @@ class ImportResult:
         if self.errors:
             return f"Nothing imported: {len(self.errors)} error(s)."
         counts = f"{self.created} created, {self.updated} updated, {self.unchanged} unchanged"
-        if self.updates:
-            counts += f" (updated: {', '.join(self.updates)})"
-        drafts = " New questions are drafts until you publish them." if self.created else ""
+        if self.updated_uids:
+            shown = ", ".join(self.updated_uids[:10]) + (", …" if len(self.updated_uids) > 10 else "")
+            counts += f" (updated: {shown})"
+        drafts = ""
+        if self.new_drafts:
+            drafts = f" The {self.new_drafts} new question(s) are drafts: candidates see them once published."
         if self.dry_run:
             return f"Dry run, nothing written: {counts}.{drafts}"
         return f"Imported: {counts}.{drafts}"
@@ -188,9 +194,11 @@ def import_sources(
     if result.errors:
         return result
     with transaction.atomic():
-        result.created, updated, result.unchanged = save_questions(questions)
-        result.updated = len(updated)
-        result.updates = [f"{data.uid} ({data.language}): {data.where}" for data in updated]
+        saved = save_questions(questions)
+        result.created, result.updated, result.unchanged = saved.created, len(saved.updated), saved.unchanged
+        result.new_drafts = saved.new_drafts
+        result.updated_uids = [f"{data.uid} ({data.language})" for data in saved.updated]
+        result.updates = [f"{data.uid} ({data.language}) from {data.where}" for data in saved.updated]
         if dry_run:
             transaction.set_rollback(True)
     if not dry_run:
@@ -302,8 +310,16 @@ QUESTION_FIELDS = [
 OPTION_FIELDS = ["position", "text", "match", "is_correct", "rationale"]
 
 
-def save_questions(questions: list[QuestionData]) -> tuple[int, list[QuestionData], int]:
-    """Upsert ``questions`` by (uid, language) with bulk queries; return (created, updated ones, unchanged).
+@dataclass
+class Saved:
+    created: int
+    updated: list[QuestionData]
+    unchanged: int
+    new_drafts: int
+
+
+def save_questions(questions: list[QuestionData]) -> Saved:
+    """Upsert ``questions`` by (uid, language) with bulk queries; say what was created and updated.
 
     Expects resolved data (``_resolve``): known task codes and guide revisions, slug tags.
     A field the file leaves as None keeps its stored value (or the default for a new row).
@@ -408,7 +424,8 @@ def save_questions(questions: list[QuestionData]) -> tuple[int, list[QuestionDat
     updated = [
         data for question, data, changed in pairs if question.pk not in new_ids and (changed or question.pk in touched)
     ]
-    return created, updated, len(pairs) - created - len(updated)
+    drafts = sum(question.status == Question.Status.DRAFT for question in new_questions)
+    return Saved(created, updated, len(pairs) - created - len(updated), drafts)
 
 
 def _ensure_tags(slugs: set[str]) -> dict[str, int]:

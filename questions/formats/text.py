@@ -104,6 +104,11 @@ class _Converter(MarkdownConverter):
     def convert_img(self, el, text, parent_tags):
         return image_markdown(el.attrs.get("src") or "", el.attrs.get("alt") or "")
 
+    def convert_script(self, el, text, parent_tags):
+        return ""
+
+    convert_style = convert_script
+
     def convert_hN(self, n, el, text, parent_tags):
         if "_inline" in parent_tags:
             return text
@@ -126,7 +131,6 @@ _CONVERTER_OPTIONS = {
     "newline_style": "backslash",
     "sub_symbol": "<sub>",
     "sup_symbol": "<sup>",
-    "strip": ["script", "style"],
     "code_language": "",
     "table_infer_header": True,
 }
