@@ -231,6 +231,9 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 200
 # Bank files uploaded in the admin may be larger than a form post.
 QUESTION_IMPORT_MAX_BYTES = envint("QUESTION_IMPORT_MAX_BYTES", str(10 * 1024 * 1024))
+# Admin uploads bigger than this are imported in the background (questions.imports), so that
+# a long import does not hold a gunicorn worker past its timeout.
+QUESTION_IMPORT_BACKGROUND_BYTES = envint("QUESTION_IMPORT_BACKGROUND_BYTES", str(512 * 1024))
 
 if not DEBUG:
     SECURE_SSL_REDIRECT = envbool("SECURE_SSL_REDIRECT", "true")

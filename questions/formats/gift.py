@@ -49,6 +49,7 @@ _PLACEHOLDERS = {
 }
 _NEWLINE = "\ue007"
 _RESTORE = {value: key for key, value in _PLACEHOLDERS.items()} | {_NEWLINE: "\n"}
+_PLACEHOLDER = re.compile("[\ue000-\ue007]")
 _ESCAPE = re.compile(r"\\(.)")
 # One ``[key:value]`` at a given place of a comment line; matched from left to right only
 # (never searched for), so that a line of unclosed "[k:" costs linear time, not quadratic.
@@ -80,9 +81,7 @@ def _protect(text: str) -> str:
 
 
 def _restore(text: str) -> str:
-    for placeholder, char in _RESTORE.items():
-        text = text.replace(placeholder, char)
-    return text
+    return _PLACEHOLDER.sub(lambda match: _RESTORE[match.group()], text)
 
 
 def _unescape_meta(value: str) -> str:

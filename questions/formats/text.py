@@ -155,8 +155,15 @@ def escape_inline(text: str) -> str:
     return _INLINE_SPECIALS.sub(r"\\\1", text)
 
 
+# Most answers are short plain text with nothing to escape: they are returned as they are.
+_INLINE_OR_BREAK = re.compile(r"[\\`*_\[\]<>&|~\n]")
+
+
 def escape_markdown(text: str) -> str:
     """Plain text → Markdown that renders as the same text, with its line breaks."""
+    text = text.strip()
+    if not (_INLINE_OR_BREAK.search(text) or _LINE_START_MARK.match(text) or _LINE_START_NUMBER.match(text)):
+        return text
     paragraphs = re.split(r"\n\s*\n", text.strip())
     return "\n\n".join(_escape_paragraph(paragraph) for paragraph in paragraphs if paragraph.strip())
 
