@@ -136,10 +136,16 @@ _CONVERTER_OPTIONS = {
 }
 
 
+# A hard break (a backslash at the end of a line, not an escaped backslash) that ends a paragraph.
+_TRAILING_BREAK = re.compile(r"[ \t]*(?<!\\)\\(?=\n\n|\n?$)")
+
+
 def html_to_markdown(html: str) -> str:
     markdown = _Converter(**_CONVERTER_OPTIONS).convert(html)
     # A trailing hard break (the <br> Moodle's editor leaves at the end of a paragraph) is debris.
-    markdown = re.sub(r"[ \t]*\\\n(?=\n|$)", "\n", markdown)
+    markdown = markdown.strip()
+    while (trimmed := _TRAILING_BREAK.sub("", markdown)) != markdown:  # <br><br> at the end: both
+        markdown = trimmed
     lines = [line.rstrip() for line in markdown.split("\n")]
     return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip()
 
