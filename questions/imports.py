@@ -35,6 +35,7 @@ threads: dict[str, threading.Thread] = {}
 
 def start(sources: list[Source], **options) -> str:
     """Start importing ``sources`` (``import_sources`` options) and return the job's token."""
+    _prune()
     token = secrets.token_urlsafe(16)
     _write(token, {"state": "running", "started": time.time()})
     thread = threading.Thread(target=_run, args=(token, sources, options), name=f"import-{token}", daemon=True)
@@ -79,6 +80,19 @@ def status(token: str) -> dict | None:
     if job["state"] == "running" and time.time() - job["started"] > STALE_SECONDS:
         job["state"] = "interrupted"
     return job
+
+
+def _prune() -> None:
+    """Remove the status files of jobs started more than a day ago."""
+    try:
+        _folders, names = default_storage.listdir(FOLDER)
+    except FileNotFoundError:
+        return
+    cutoff = time.time() - 24 * 60 * 60
+    for name in names:
+        path = f"{FOLDER}/{name}"
+        if default_storage.get_modified_time(path).timestamp() < cutoff:
+            default_storage.delete(path)
 
 
 def _path(token: str) -> str:
