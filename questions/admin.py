@@ -415,9 +415,7 @@ class QuestionAdmin(admin.ModelAdmin):
         return [
             path("<path:object_id>/preview/", wrap(self.preview_view), name="questions_question_preview"),
             path("import/", wrap(self.import_view), name="questions_question_import"),
-            path(
-                "import/<str:token>/", wrap(self.import_status_view), name="questions_question_import_status"
-            ),
+            path("import/<str:token>/", wrap(self.import_status_view), name="questions_question_import_status"),
             path("export/", wrap(self.export_view), name="questions_question_export"),
             *super().get_urls(),
         ]

@@ -223,7 +223,8 @@ def _question(body: str, block: _Block, *, where: str, task, category: str, uids
         if not (meta.one("id") or name):
             raise _Invalid(
                 f"no answer block {{…}}, so this is not a question ({_restore(body)[:40]!r}…). Put the answers "
-                "in braces: What is 2+2? {=4 ~5}. (A text without braces is a Moodle description; it needs a ::name::.)"
+                "in braces: What is 2+2? {=4 ~5}. (A text without braces is a Moodle description; "
+                "it needs a ::name::.)"
             )
         language = meta.one("language") or "en"
         return (meta.one("id") or name, language, to_markdown(_restore(body), text_format))

@@ -134,7 +134,9 @@ def parse(text: str, *, source: str, skip_unsupported: bool = False, hints: Hint
                 descriptions[(name, language)] = (_rich(element, "questiontext"), where)
                 continue
             with collecting_images(_embedded_files(element)) as images:
-                question = _question(element, kind, where=where, task=task, category=category, uids=uids, result=result)
+                question = _question(
+                    element, kind, where=where, task=task, category=category, uids=uids, result=result
+                )
             question.images = images
             result.questions.append(question)
         except (_Invalid, ImageRefused) as error:

@@ -28,7 +28,12 @@ def png() -> bytes:
         return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
 
     header = struct.pack(">IIBBBBB", 1, 1, 8, 2, 0, 0, 0)
-    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(b"\0\0\0\0")) + chunk(b"IEND", b"")
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", header)
+        + chunk(b"IDAT", zlib.compress(b"\0\0\0\0"))
+        + chunk(b"IEND", b"")
+    )
 
 
 def source(name: str, text: str | bytes) -> Source:
@@ -209,7 +214,9 @@ def test_an_image_the_file_does_not_carry_refuses_that_question_by_number(html, 
 
 def test_a_moodle_1_9_image_element_becomes_an_image():
     picture = base64.b64encode(png()).decode()
-    old = multichoice("Which?").replace("<single>", f"<image>logo.png</image><image_base64>{picture}</image_base64><single>")
+    old = multichoice("Which?").replace(
+        "<single>", f"<image>logo.png</image><image_base64>{picture}</image_base64><single>"
+    )
 
     result = moodle.parse(xml(old), source="old.xml")
 
@@ -277,7 +284,11 @@ def test_moodle_xml_saved_as_txt_is_read_as_xml(tmp_path, capsys):
 @pytest.mark.django_db
 @pytest.mark.parametrize(
     ("content", "message"),
-    [("", "the file is empty"), ("// only a comment\n", "no question found in the file"), ("<quiz></quiz>", "no question")],
+    [
+        ("", "the file is empty"),
+        ("// only a comment\n", "no question found in the file"),
+        ("<quiz></quiz>", "no question"),
+    ],
 )
 def test_an_empty_file_or_no_question_is_an_error(tmp_path, capsys, content, message):
     name = "a.xml" if content.startswith("<") else "a.gift"
@@ -313,7 +324,13 @@ def test_several_full_credit_answers_in_xml_become_multiple_response():
 
 @pytest.mark.django_db
 def test_skip_invalid_imports_the_rest_and_lists_each_skipped_question(tmp_path, capsys):
-    run(tmp_path, "a.gift", "::a::Which?{=a ~b}\n\nNo braces here.\n\n::c::Which?{=a ~b ~c}\n", "--skip-invalid", task="1.1")
+    run(
+        tmp_path,
+        "a.gift",
+        "::a::Which?{=a ~b}\n\nNo braces here.\n\n::c::Which?{=a ~b ~c}\n",
+        "--skip-invalid",
+        task="1.1",
+    )
 
     out = capsys.readouterr().out
     assert "skipped: " in out
@@ -445,7 +462,11 @@ def test_a_decoding_error_names_the_line_not_the_byte_offset(tmp_path, capsys):
 
 
 def test_cloze_is_named_cloze():
-    result = moodle.parse(xml('<question type="multianswer"><name><text>c</text></name></question>'), source="c.xml", skip_unsupported=True)
+    result = moodle.parse(
+        xml('<question type="multianswer"><name><text>c</text></name></question>'),
+        source="c.xml",
+        skip_unsupported=True,
+    )
 
     assert result.skipped == ["c.xml, question 1 (line 1): cloze questions are not supported; skipped."]
 
@@ -466,9 +487,7 @@ def test_ordering_grading_minus_one_is_all_or_nothing_without_a_warning():
 
 
 def test_ordering_that_shows_a_subset_is_warned():
-    result = moodle.parse(
-        xml(ordering("<selecttype>RANDOM</selecttype><selectcount>2</selectcount>")), source="o.xml"
-    )
+    result = moodle.parse(xml(ordering("<selecttype>RANDOM</selecttype><selectcount>2</selectcount>")), source="o.xml")
 
     assert result.warnings == [
         "o.xml, question 1 (line 1): Moodle shows a random subset of 2 of the 3 items; all 3 are shown here."
