@@ -388,7 +388,8 @@ def test_gift_comment_lines_of_unclosed_tags_are_linear():
     assert seconds(lambda: gift.parse(text, source="c.gift")) < 2
 
 
-@pytest.mark.django_db(transaction=True)
+# The job runs in its own thread and connection, so the test commits (and restores the seed rows).
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_a_big_upload_is_imported_in_the_background_without_holding_the_request(admin_client, settings, media_root):
     settings.QUESTION_IMPORT_BACKGROUND_BYTES = 10
     upload = SimpleUploadedFile("a.gift", b"::a::Which?{=a ~b}\n")
