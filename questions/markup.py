@@ -1,6 +1,9 @@
 """The small, safe Markdown subset used in stems, options and explanations.
 
-markdown-it-py parses CommonMark with raw HTML switched off; nh3 (Ammonia) then keeps
+markdown-it-py parses CommonMark plus tables. Raw HTML is text, except the inline tags
+``<sup>``/``<sub>`` exactly as written (imported Moodle text keeps its exponents and
+formulas); images render only when they are the app's own stored question images
+(``questions.media``), anything else shows as the text it is. nh3 (Ammonia) then keeps
 only the tags below, so nothing an author or an imported file writes can inject markup.
 """
 
@@ -9,11 +12,32 @@ import re
 import nh3
 from django.utils.safestring import SafeString, mark_safe
 from markdown_it import MarkdownIt
+from markdown_it.token import Token
 
-_md = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False}).disable("image")
+ALLOWED_TAGS = {"p", "strong", "em", "code", "pre", "ul", "ol", "li", "a", "br", "blockquote", "sup", "sub", "img"}
+ALLOWED_TAGS |= {"table", "thead", "tbody", "tr", "th", "td"}
+ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "img": {"src", "alt"}}
+_KEPT_HTML = re.compile(r"^</?(sup|sub)>$")
+_OWN_IMAGE = re.compile(r"^/questions/media/[0-9a-f]{64}\.(png|jpg|gif|webp)$")
 
-ALLOWED_TAGS = {"p", "strong", "em", "code", "pre", "ul", "ol", "li", "a", "br", "blockquote"}
-ALLOWED_ATTRIBUTES = {"a": {"href", "title"}}
+
+def _only_safe_html_and_own_images(state) -> None:
+    """Turn raw HTML other than <sup>/<sub>, and images that are not ours, back into text."""
+    for block in state.tokens:
+        for index, token in enumerate(block.children or []):
+            if token.type == "html_inline" and not _KEPT_HTML.match(token.content):
+                block.children[index] = Token("text", "", 0, content=token.content)
+            elif token.type == "image" and not _OWN_IMAGE.match(token.attrGet("src") or ""):
+                source = f"![{token.content}]({token.attrGet('src') or ''})"
+                block.children[index] = Token("text", "", 0, content=source)
+
+
+_md = (
+    MarkdownIt("commonmark", {"html": True, "linkify": False, "typographer": False})
+    .disable("html_block")
+    .enable("table")
+)
+_md.core.ruler.push("only_safe_html", _only_safe_html_and_own_images)
 
 
 # Text without any character Markdown gives meaning to renders as one escaped paragraph.
@@ -27,15 +51,17 @@ def render_markdown(text: str) -> SafeString:
     if text == text.strip() and not _NEEDS_PARSER.search(text):
         # Nothing to escape: &, < and > send the text to the parser.
         return mark_safe(f"<p>{text}</p>\n" if text else "")  # noqa: S308
-    html = _md.render(text)
-    clean = nh3.clean(
+    return mark_safe(clean(_md.render(text)))  # noqa: S308 -- sanitized by nh3 in clean()
+
+
+def clean(html: str) -> str:
+    return nh3.clean(
         html,
         tags=ALLOWED_TAGS,
         attributes=ALLOWED_ATTRIBUTES,
         url_schemes={"http", "https", "mailto"},
         link_rel="noopener noreferrer nofollow",
     )
-    return mark_safe(clean)  # noqa: S308 -- sanitized by nh3 just above
 
 
 def render_inline(text: str) -> SafeString:

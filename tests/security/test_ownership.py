@@ -58,6 +58,7 @@ NOT_OWNED = {
     "practice:bookmark": "a question's uid: the bookmark changed is always the requester's own",
     "questions:report_problem": "a question's uid: anyone may report a problem with a published question",
     "accounts:password_reset_confirm": "a signed one-time token: only whoever holds the mailed link gets in",
+    "questions:image": "a question image named by the SHA-256 of its content: shown to whoever sees the question",
 }
 
 
