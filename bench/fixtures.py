@@ -22,6 +22,7 @@ def make(threads: int) -> dict:
     from accounts.models import Owner
     from accounts.owners import SESSION_KEY
     from exams import attempts
+    from exams.tokens import tokens_for
     from exams.models import Blueprint
 
     blueprint = Blueprint.objects.get(slug="aif-c01-full")
@@ -50,7 +51,8 @@ def make(threads: int) -> dict:
                 "answers": [
                     {
                         "path": f"/exams/attempts/{attempt.pk}/{item.position}/answer/",
-                        "options": [row["id"] for row in item.snapshot["options"]],
+                        # What the page names the options by (exams.tokens), as a browser would post.
+                        "options": [tokens_for(item).token_for(row["id"]) for row in item.snapshot["options"]],
                     }
                     for item in singles
                 ],

@@ -13,6 +13,7 @@ from playwright.sync_api import expect
 
 from tests.factories import UserFactory
 from tests.main_pages import PAGE_NAMES, TYPES, build_pages
+from tests.answers import token
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
@@ -99,7 +100,8 @@ def test_practice_feedback_after_answering_is_accessible(live_server, watched_pa
     scene = build_pages(user)
     log_in(page, live_server, user)
     page.goto(f"{live_server.url}{scene.url('practice question single')}")
-    key = scene.practice.items.get(position=5).snapshot["key"][0]
+    fifth = scene.practice.items.get(position=5)
+    key = token(fifth, fifth.snapshot["key"][0])
 
     page.locator(f"button[name=choice][value='{key}']").click()
 
