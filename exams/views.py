@@ -564,7 +564,9 @@ def practice_question(request: HtmxHttpRequest, pk: int, position: int):
     context |= {
         "question": public_view(item.snapshot, tokens),
         "snapshot": item.snapshot if response else None,
-        "answer": tokens.public_answer(response.answer if response else proposed),
+        # Answered: the feedback marks the stored answer (option ids) on the snapshot. Not yet:
+        # the form shows the no-JS proposal in the page's tokens.
+        "answer": response.answer if response else tokens.public_answer(proposed),
         "is_correct": response.is_correct if response else None,
         "confidence_label": response.get_confidence_display() if response else "",
         "next_seq": (response.seq if response else 0) + 1,

@@ -176,6 +176,25 @@ def test_a_plain_answer_redirects_to_the_feedback_page(client, session):
     assert f'href="/practice/{session.pk}/2/"' in response.text
 
 
+@pytest.mark.parametrize("kind", TYPES)
+def test_the_feedback_page_marks_the_stored_answer(client, session, kind):
+    """The page (not only the htmx fragment) marks what was chosen: the stored answer is in
+    option ids, the form's in tokens, and the review must get the former."""
+    current = first_of_type(session, kind)
+    client.post(f"/exams/attempts/{session.pk}/{current.position}/answer/", answer_post(current, right=False))
+
+    page = client.get(f"/practice/{session.pk}/{current.position}/").text
+
+    marks = {
+        "single": "Your answer (wrong)",
+        "multiple": "Your answer (wrong)",
+        "ordering": "You put it at 1",
+        "matching": "You chose:",
+    }
+    assert marks[kind] in page
+    assert "You left this empty" not in page
+
+
 def test_the_first_answer_is_final(client, session):
     current = item(session, 1)
     client.post(f"/exams/attempts/{session.pk}/1/answer/", answer_post(current, right=False))
