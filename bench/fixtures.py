@@ -22,8 +22,8 @@ def make(threads: int) -> dict:
     from accounts.models import Owner
     from accounts.owners import SESSION_KEY
     from exams import attempts
-    from exams.tokens import tokens_for
     from exams.models import Blueprint
+    from exams.tokens import tokens_for
 
     blueprint = Blueprint.objects.get(slug="aif-c01-full")
     now = timezone.now()

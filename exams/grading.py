@@ -45,10 +45,10 @@ def parse_answer(snapshot: Mapping[str, Any], data, tokens: ItemTokens) -> Answe
     kind = snapshot["type"]
     getlist = data.getlist if hasattr(data, "getlist") else lambda name: list(data.get(name, []))
 
-    def option(token: str, role: str = OPTION, message=_("The answer names an option that is not part of this question.")):
+    def option(token: str, role: str = OPTION, message=None):
         option_id = tokens.option_for(token, role)
         if option_id is None:
-            raise AnswerError(message)
+            raise AnswerError(message or _("The answer names an option that is not part of this question."))
         return option_id
 
     if kind in ("single", "multiple"):
@@ -73,7 +73,9 @@ def parse_answer(snapshot: Mapping[str, Any], data, tokens: ItemTokens) -> Answe
         for name in keys:
             if not name.startswith("match-"):
                 continue
-            prompt = option(name.removeprefix("match-"), message=_("The answer names a prompt that is not part of this question."))
+            prompt = option(
+                name.removeprefix("match-"), message=_("The answer names a prompt that is not part of this question.")
+            )
             values = getlist(name)
             if len(values) != 1:
                 raise AnswerError(_("Each prompt takes one match."))

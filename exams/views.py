@@ -229,8 +229,9 @@ def answer(request: HtmxHttpRequest, pk: int, position: int):
     """Save an answer to one item: the one answering path of mock exams and practice.
 
     Options are named by the item's tokens (``exams.tokens``). Bad input (tokens that are
-    not this item's, a malformed seq) is a 400 and writes nothing. A save after the attempt ended is refused (409 + HX-Redirect for htmx). A
-    stale save (older seq) is ignored and answered with the stored state.
+    not this item's, a malformed seq) is a 400 and writes nothing. A save after the attempt
+    ended is refused (409 + HX-Redirect for htmx). A stale save (older seq) is ignored and
+    answered with the stored state.
     """
     now = timezone.now()
     item = _get_item(request, pk, position)

@@ -18,7 +18,10 @@ def snapshot_tokens(snapshot: dict, item_id: int = 1) -> ItemTokens:
 def fields(snapshot: dict, answer, tokens: ItemTokens) -> dict[str, list[str]]:
     """The form fields that post ``answer`` (option ids) to the question of ``snapshot``."""
     if snapshot["type"] == "matching":
-        return {f"match-{tokens.token_for(int(prompt))}": [tokens.token_for(match, MATCH)] for prompt, match in answer.items()}
+        return {
+            f"match-{tokens.token_for(int(prompt))}": [tokens.token_for(match, MATCH)]
+            for prompt, match in answer.items()
+        }
     name = "order" if snapshot["type"] == "ordering" else "choice"
     return {name: [tokens.token_for(option_id) for option_id in answer]}
 

@@ -11,6 +11,7 @@ feedback and in the admin preview, where ``answer`` is None).
 from typing import Any
 
 from django import template
+
 from exams.grading import grade
 from questions.markup import plain_text
 
@@ -49,7 +50,9 @@ def answer_controls(question: dict[str, Any], answer=None) -> dict[str, Any]:
         row["plain"] = plain_text(row["text"])
         row["checked"] = row.get("token") in chosen
         row["selected"] = matched.get(row.get("token"))
-    matches = [{"token": match.get("token"), "plain": plain_text(match["text"])} for match in question.get("matches", [])]
+    matches = [
+        {"token": match.get("token"), "plain": plain_text(match["text"])} for match in question.get("matches", [])
+    ]
     return {"type": kind, "options": rows, "matches": matches, "count": len(rows)}
 
 

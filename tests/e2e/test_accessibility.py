@@ -11,9 +11,9 @@ from axe_playwright_python.base import AXE_SCRIPT
 from django.test import Client
 from playwright.sync_api import expect
 
+from tests.answers import token
 from tests.factories import UserFactory
 from tests.main_pages import PAGE_NAMES, TYPES, build_pages
-from tests.answers import token
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 

@@ -35,7 +35,9 @@ def test_no_request_fires_on_load_from_author_text(live_server, page, console_pr
         page.wait_for_load_state("networkidle")
         page.wait_for_timeout(200)  # hx-trigger="load" fires right after htmx processes the node
 
-        fired = [(method, target) for method, target in requests if not target.startswith(f"{live_server.url}/static/")]
+        fired = [
+            (method, target) for method, target in requests if not target.startswith(f"{live_server.url}/static/")
+        ]
         assert fired == [("GET", f"{live_server.url}{url}")], (name, fired)
         assert not any(target.endswith(trap) for _method, target in requests for trap in TRAPS), name
     assert console_problems == []

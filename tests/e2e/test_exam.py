@@ -13,8 +13,8 @@ from playwright.sync_api import expect
 
 from exams.models import Attempt, AttemptItem, Response
 from questions.models import GuideRevision
-from tests.exams.conftest import ensure_seeded, make_bank
 from tests.answers import token
+from tests.exams.conftest import ensure_seeded, make_bank
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 

@@ -9,8 +9,8 @@ from playwright.sync_api import expect
 from accounts.models import Owner
 from exams.models import Attempt, AttemptItem, Bookmark, Response
 from questions.models import GuideRevision
-from tests.exams.conftest import make_bank
 from tests.answers import token
+from tests.exams.conftest import make_bank
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 

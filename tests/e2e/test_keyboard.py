@@ -12,10 +12,10 @@ from playwright.sync_api import expect
 
 from accounts.models import Owner
 from exams import attempts
+from tests.answers import token
 from tests.e2e.test_accessibility import CSP_LISTENER, axe_violations, csp_violations, log_in
 from tests.factories import BlueprintFactory, UserFactory, _task, make_single_question
 from tests.main_pages import DOMAIN_TASK, build_pages
-from tests.answers import token
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 

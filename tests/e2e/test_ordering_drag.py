@@ -10,9 +10,9 @@ import pytest
 from playwright.sync_api import expect
 
 from exams.models import Attempt, AttemptItem, Response
+from exams.tokens import tokens_for
 from tests.exams.conftest import make_bank
 from tests.factories import BlueprintFactory
-from exams.tokens import tokens_for
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
@@ -33,7 +33,10 @@ def drag(page, source, target, *, before: bool):
 def shown_order(page, item) -> list[int]:
     """The option ids of ``item`` in the order the page shows them (the page has only tokens)."""
     tokens = tokens_for(item)
-    return [tokens.option_for(value) for value in page.locator(".ordering-item").evaluate_all("items => items.map(i => i.dataset.id)")]
+    return [
+        tokens.option_for(value)
+        for value in page.locator(".ordering-item").evaluate_all("items => items.map(i => i.dataset.id)")
+    ]
 
 
 def test_dragging_an_item_in_a_mock_saves_the_new_order(live_server, page, console_problems):

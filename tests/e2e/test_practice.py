@@ -6,8 +6,8 @@ import pytest
 from playwright.sync_api import expect
 
 from exams.models import Attempt, AttemptItem, Bookmark, Response
-from tests.exams.conftest import make_bank
 from tests.answers import token
+from tests.exams.conftest import make_bank
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 

@@ -2,8 +2,8 @@ import pytest
 from django.http import QueryDict
 
 from exams.grading import AnswerError, DomainResult, domain_results, grade, parse_answer, scaled_score
-from questions.snapshots import take_snapshot
 from exams.tokens import MATCH
+from questions.snapshots import take_snapshot
 from tests.answers import fields, snapshot_tokens
 from tests.factories import (
     make_matching_question,

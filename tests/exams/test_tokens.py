@@ -104,9 +104,7 @@ def test_the_right_answer_in_another_items_tokens_is_a_400_and_changes_nothing(c
             if other.pk == item.pk or other.snapshot["type"] != item.snapshot["type"]:
                 continue
             forged = item_fields(other, other.snapshot["key"])
-            response = client.post(
-                f"/exams/attempts/{mine.pk}/{item.position}/answer/", {"seq": 5, **forged}, **HTMX
-            )
+            response = client.post(f"/exams/attempts/{mine.pk}/{item.position}/answer/", {"seq": 5, **forged}, **HTMX)
             assert response.status_code == 400, item.snapshot["type"]
             assert response["Content-Type"].startswith("text/plain")
 
@@ -128,7 +126,10 @@ def test_the_same_question_answered_with_another_attempts_tokens_is_a_400(client
     assert not Response.objects.exists()
     # Not vacuous: the same answer in the item's own tokens is taken, and right.
     item = shared[0]
-    assert client.post(f"/exams/attempts/{mine.pk}/{item.position}/answer/", {"seq": 1, **_key_fields(item)}).status_code == 302
+    assert (
+        client.post(f"/exams/attempts/{mine.pk}/{item.position}/answer/", {"seq": 1, **_key_fields(item)}).status_code
+        == 302
+    )
     assert Response.objects.get().is_correct
 
 
@@ -158,7 +159,8 @@ def test_a_no_js_move_names_the_item_by_its_token_only(client, guest):
 
     by_id = client.post(f"/exams/attempts/{session.pk}/1/answer/", {"seq": 1, "move": f"{shown[1]}:up"})
     by_token = client.post(
-        f"/exams/attempts/{session.pk}/1/answer/", {"seq": 1, "move": f"{tokens_for(item).token_for(shown[1], OPTION)}:up"}
+        f"/exams/attempts/{session.pk}/1/answer/",
+        {"seq": 1, "move": f"{tokens_for(item).token_for(shown[1], OPTION)}:up"},
     )
 
     assert by_id.status_code == 400

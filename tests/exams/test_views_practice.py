@@ -325,7 +325,6 @@ def _parsed(current, data):
     from django.http import QueryDict
 
     from exams.grading import parse_answer
-
     from exams.tokens import tokens_for
 
     snapshot, tokens = current.snapshot, tokens_for(current)

@@ -386,7 +386,9 @@ def page_answer(item_id: int, snapshot: dict, answer) -> list[str] | dict[str, s
 
 
 _TOKEN = r"([a-z2-7]+)"
-_CHOICE = re.compile(rf'<input type="(radio|checkbox)" name="choice" value="{_TOKEN}" id="choice-[a-z2-7]+"( checked)?>')
+_CHOICE = re.compile(
+    rf'<input type="(radio|checkbox)" name="choice" value="{_TOKEN}" id="choice-[a-z2-7]+"( checked)?>'
+)
 _ORDER = re.compile(rf'<input type="hidden" name="order" value="{_TOKEN}"')
 _MATCH = re.compile(rf'<select id="match-{_TOKEN}" name="match-[a-z2-7]+">(.*?)</select>', re.S)
 _MATCH_OPTION = re.compile(rf'<option value="{_TOKEN}"[^>]*?( selected)?>')

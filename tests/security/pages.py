@@ -30,7 +30,9 @@ class Element:
             if tag is not None and element.tag != tag:
                 continue
             if all(
-                (name.replace("_", "-") in element.attrs) if value is True else element.attrs.get(name.replace("_", "-")) == value
+                (name.replace("_", "-") in element.attrs)
+                if value is True
+                else element.attrs.get(name.replace("_", "-")) == value
                 for name, value in attrs.items()
             ):
                 found.append(element)

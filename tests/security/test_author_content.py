@@ -20,7 +20,6 @@ from django.test import Client
 from django.utils import timezone
 
 from exams.attempts import start_practice
-from tests.exams.conftest import guest  # noqa: F401 -- a fixture
 from tests.factories import UserFactory
 from tests.security.hostile import PAYLOAD, TRAPS, build_hostile_scene, expected_texts, make_hostile_questions
 from tests.security.pages import parse
@@ -60,7 +59,7 @@ def shown(question, page_kind: str) -> list[str]:
 
 
 @pytest.fixture
-def scene(guest):  # noqa: F811 -- the fixture imported above
+def scene(guest):
     return build_hostile_scene(guest.pk)
 
 
@@ -110,7 +109,7 @@ def test_the_results_review_shows_author_text_as_written_and_inert(client, scene
     assert_inert_and_exact(response.text, expected, label="results review")
 
 
-def test_show_original_shows_the_english_as_written_and_inert(client, guest):  # noqa: F811
+def test_show_original_shows_the_english_as_written_and_inert(client, guest):
     english = make_hostile_questions()
     make_hostile_questions(language="ja")
     session = start_practice(guest.pk, scope={"kind": "all"}, count=4, language="ja", now=timezone.now())

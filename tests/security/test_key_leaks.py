@@ -23,7 +23,7 @@ from exams.attempts import start_exam, start_practice
 from exams.grading import AnswerError, grade, parse_answer
 from exams.models import AttemptItem, Response
 from exams.tokens import tokens_for
-from tests.exams.conftest import guest, make_bank  # noqa: F401 -- guest is a fixture
+from tests.exams.conftest import make_bank
 from tests.factories import BlueprintFactory, make_matching_question, make_ordering_question, make_single_question
 from tests.security.pages import parse
 
@@ -149,7 +149,11 @@ def strategies(found: dict, kind: str) -> dict[str, dict[str, list[str]]]:
 
     by_sorted = dict(zip(sorted(prompts), sorted(matches), strict=False))
     return {
-        "match-N=N (nearest token)": pairs(lambda index, prompt: min(matches, key=lambda match: (match != prompt, abs(_number(match) - _number(prompt))))),
+        "match-N=N (nearest token)": pairs(
+            lambda index, prompt: min(
+                matches, key=lambda match: (match != prompt, abs(_number(match) - _number(prompt)))
+            )
+        ),
         "same place in the page": pairs(lambda index, prompt: matches[index % len(matches)]),
         "sorted prompts to sorted matches": pairs(lambda index, prompt: by_sorted[prompt]),
         "longest shared prefix": pairs(lambda index, prompt: shared_prefix(prompt)),
@@ -224,7 +228,11 @@ def sittings(client, guest):
         make_single_question(correct_index=rng.randrange(6), n_options=6)
         make_ordering_question(n_items=5)
         make_matching_question(n_pairs=4, extras=("Extra A", "Extra B"))
-    for kind, maker in (("single", make_single_question), ("ordering", make_ordering_question), ("matching", make_matching_question)):
+    for kind, maker in (
+        ("single", make_single_question),
+        ("ordering", make_ordering_question),
+        ("matching", make_matching_question),
+    ):
         for index in range(4):
             english = maker(uid=f"pair-{kind}-{index}")
             maker(uid=english.uid, language="ja", task=english.task, stem="日本語の問題文です。")
@@ -266,7 +274,9 @@ def test_a_solver_reading_every_page_does_no_better_than_chance(client, sittings
     for (kind, trick), count in sorted(hits.items()):
         bound = chance_bound(odds[kind, trick])
         assert len(odds[kind, trick]) >= 15, (kind, len(odds[kind, trick]))
-        assert count < bound, f"{kind}, {trick}: {count} of {len(odds[kind, trick])} right (chance stays under {bound})"
+        assert count < bound, (
+            f"{kind}, {trick}: {count} of {len(odds[kind, trick])} right (chance stays under {bound})"
+        )
     assert shared == 0, "tokens are unique to an attempt item"
 
 

@@ -11,9 +11,9 @@ from django.test import Client
 from django.urls import reverse
 
 from exams.models import Bookmark
+from tests.answers import item_fields
 from tests.factories import GuestOwnerFactory, UserFactory
 from tests.main_pages import build_pages, right_answer
-from tests.answers import item_fields
 from tests.security.helpers import fingerprint, routes
 
 pytestmark = pytest.mark.django_db
