@@ -13,7 +13,8 @@ Before an attempt is submitted, templates get only ``public_view(snapshot, token
 has no key, no rationale, no explanation and no option id (options are named by the attempt
 item's opaque tokens, ``exams.tokens``): nothing there can leak the answer.
 
-Answer shapes (what the browser posts, what ``key`` holds):
+Answer shapes (what ``key`` holds and responses store; a page posts the same in the
+attempt item's tokens, which ``exams.grading.parse_answer`` reads back):
 - single:   ``[option_id]``
 - multiple: ``[option_id, ...]`` (order irrelevant)
 - ordering: ``[option_id, ...]`` in the chosen order
