@@ -12,6 +12,7 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from exams.models import Attempt, AttemptItem, Response
+from exams.tokens import tokens_for
 from questions.models import GuideRevision
 from tests.answers import token
 from tests.exams.conftest import ensure_seeded, make_bank
@@ -164,7 +165,7 @@ def test_a_held_save_shows_the_choice_pending_before_the_server_answers(live_ser
     expect(page.locator("[data-save-status]")).to_contain_text("Saved")
     expect(label).not_to_have_class(re.compile("is-pending"))
     expect(page.locator(f"#nav-{single.position}")).not_to_have_class(re.compile("is-pending"))
-    assert Response.objects.get().answer == [option]
+    assert tokens_for(single).public_answer(Response.objects.get().answer) == [option]
 
 
 def test_a_stale_response_never_overwrites_a_newer_choice(live_server, page, full_bank):
@@ -185,7 +186,7 @@ def test_a_stale_response_never_overwrites_a_newer_choice(live_server, page, ful
 
     expect(page.locator("[data-save-status]")).to_contain_text("Saved")
     expect(page.locator(f"#choice-{second}")).to_be_checked()
-    assert Response.objects.get().answer == [second]
+    assert tokens_for(single).public_answer(Response.objects.get().answer) == [second]
 
 
 def test_an_aborted_save_rolls_back_and_the_retry_saves(live_server, page, console_problems, full_bank):
@@ -202,7 +203,7 @@ def test_an_aborted_save_rolls_back_and_the_retry_saves(live_server, page, conso
     expect(page.locator("[data-save-error-text]")).to_have_text("Not saved — retry")
     expect(page.locator(f"#choice-{first}")).to_be_checked()
     expect(page.locator(f"#nav-{single.position}")).to_have_class(re.compile("is-failed"))
-    assert Response.objects.get().answer == [first]
+    assert tokens_for(single).public_answer(Response.objects.get().answer) == [first]
 
     page.unroute("**/answer/")
     page.get_by_role("button", name="Retry").click()
@@ -211,7 +212,7 @@ def test_an_aborted_save_rolls_back_and_the_retry_saves(live_server, page, conso
     expect(page.locator("[data-save-error]")).to_be_hidden()
     expect(page.locator(f"#choice-{second}")).to_be_checked()
     expect(page.locator(f"#nav-{single.position}")).not_to_have_class(re.compile("is-failed"))
-    assert Response.objects.get().answer == [second]
+    assert tokens_for(single).public_answer(Response.objects.get().answer) == [second]
     assert csp_problems(console_problems) == []
 
 
