@@ -13,6 +13,7 @@ from django import template
 from django.utils.html import strip_tags
 
 from exams.grading import grade
+from questions.validation import stem_states_count
 
 register = template.Library()
 
@@ -31,7 +32,8 @@ def answer_controls(question: dict[str, Any], answer=None) -> dict[str, Any]:
     single / multiple: ``options`` with ``checked``. ordering: ``options`` in the
     candidate's order when there is one (the shuffled order otherwise). matching:
     ``options`` are the prompts, each with its ``selected`` match id, and ``matches``.
-    Every option has ``index`` (1-based, for the keyboard) and ``letter``.
+    Every option has ``index`` (1-based, for the keyboard) and ``letter``. ``select_hint``:
+    show "Select N answers." under a multiple-response stem that does not say it already.
     """
     kind = question["type"]
     rows = [dict(row) for row in question["options"]]
@@ -48,7 +50,9 @@ def answer_controls(question: dict[str, Any], answer=None) -> dict[str, Any]:
         row["checked"] = row["id"] in chosen
         row["selected"] = matched.get(str(row["id"]))
     matches = [{"id": match["id"], "plain": strip_tags(match["text"])} for match in question.get("matches", [])]
-    return {"type": kind, "options": rows, "matches": matches, "count": len(rows)}
+    select = question.get("select")
+    select_hint = kind == "multiple" and not (select and stem_states_count(strip_tags(question["stem"]), select))
+    return {"type": kind, "options": rows, "matches": matches, "count": len(rows), "select_hint": select_hint}
 
 
 @register.simple_tag

@@ -462,9 +462,12 @@
     return true;
   }
 
+  // A mock saves every move at once (with its pending mark); practice saves nothing until
+  // "Check answer", so a move there shows no saving mark (issue 16 §6).
   function afterMove(form, item) {
+    if (form.dataset.answerForm !== "exam") return;
     item.classList.add("is-pending");
-    if (form.dataset.answerForm === "exam") form.requestSubmit();
+    form.requestSubmit();
   }
 
   // Drag by the handle, with pointer events (forceFallback), so mouse, touch and pen behave
@@ -585,8 +588,31 @@
     return element.matches("input") && !element.matches("[type=radio], [type=checkbox], [type=button], [type=submit]");
   }
 
+  function optionIndex(key) {
+    if (/^[1-7]$/.test(key)) return Number(key);
+    if (/^[a-g]$/.test(key)) return key.charCodeAt(0) - 96;
+    return 0;
+  }
+
+  // Enter checks the answer in practice, or goes on after the feedback (data-key-enter).
+  // Buttons, links and summaries keep their own Enter. In a mock, where every answer saves
+  // by itself, Enter on an option does nothing: the browser would otherwise submit the form
+  // with its first button, "Previous".
+  function onEnter(event, target) {
+    if (target instanceof Element && target.closest("button, a, summary")) return;
+    const enter = $("[data-key-enter]");
+    if (enter) {
+      event.preventDefault();
+      enter.click();
+    } else if (target instanceof Element && target.closest("form[data-answer-form]")) {
+      event.preventDefault();
+    }
+  }
+
+  // The option shown at place ``index``: an ordering item's place changes as it moves.
   function chooseOption(form, index) {
-    const option = $(`[data-option-index="${index}"]`, form);
+    const list = $("[data-ordering]", form);
+    const option = list ? $$(".ordering-item", list)[index - 1] : $(`[data-option-index="${index}"]`, form);
     if (!option) return false;
     if (option.matches("button")) {
       option.click();
@@ -595,7 +621,11 @@
       input.focus();
       input.click();
     } else if (option.matches(".ordering-item")) {
-      $("[data-move]:not([aria-disabled=true])", option)?.focus();
+      // The item itself, not its Move button: Enter then checks the answer instead of
+      // pressing the button again; Alt+↑/↓ moves it, Tab reaches its buttons. Focusable by
+      // script only (tabindex -1), so Tab order stays as it was.
+      option.tabIndex = -1;
+      option.focus();
     } else {
       $("select", option)?.focus();
     }
@@ -627,26 +657,16 @@
       event.preventDefault();
       return;
     }
+    // One scheme (issue 16 §3): 1–7 and A–G always choose; every other shortcut
+    // (data-shortcut) is on a key that is never an option's, so none can answer by accident.
     const form = answerForm();
-    if (form) {
-      // The mock exam keeps F for "Flag for review" (choose the sixth option with 6).
-      const reserved = form.dataset.answerForm === "exam" ? "f" : "";
-      let index = 0;
-      if (/^[1-7]$/.test(key)) index = Number(key);
-      else if (/^[a-g]$/.test(key) && key !== reserved) index = key.charCodeAt(0) - 96;
-      if (index && chooseOption(form, index)) {
-        event.preventDefault();
-        return;
-      }
+    const index = optionIndex(key);
+    if (form && index && chooseOption(form, index)) {
+      event.preventDefault();
+      return;
     }
     if (key === "Enter") {
-      // Buttons, links and summaries keep their own Enter.
-      if (target instanceof Element && target.closest("button, a, summary")) return;
-      const enter = $("[data-key-enter]");
-      if (enter) {
-        event.preventDefault();
-        enter.click();
-      }
+      onEnter(event, target);
       return;
     }
     const shortcut = key.length === 1 ? $(`[data-shortcut="${CSS.escape(key)}"]`) : null;
@@ -662,6 +682,16 @@
     whenSaved() {
       return Promise.all(Array.from(states.values(), (state) => whenSettled(state)));
     },
+  });
+
+  // The verdict takes focus after an answer (for keyboards and screen readers); after a mouse
+  // or touch, its focus ring would only look like one more error box around "Incorrect".
+  // CSS hides it while html[data-pointer] is set: the last input was a pointer.
+  document.addEventListener("pointerdown", () => {
+    document.documentElement.dataset.pointer = "";
+  });
+  document.addEventListener("keydown", () => {
+    delete document.documentElement.dataset.pointer;
   });
 
   // Initialise states for the forms on the page (their confirmed state is what rendered).

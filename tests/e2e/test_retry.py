@@ -14,15 +14,10 @@ import re
 from urllib.parse import parse_qsl
 
 import pytest
-from django.utils import timezone
 from playwright.sync_api import expect
 
-from accounts.models import Owner
-from exams import attempts
-from exams.models import AttemptItem, Bookmark, Response
-from tests.e2e.test_accessibility import log_in
-from tests.exams.conftest import make_bank
-from tests.factories import BlueprintFactory, UserFactory
+from exams.models import Bookmark, Response
+from tests.e2e.candidate import open_question, option
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
@@ -54,29 +49,6 @@ def unexpected(problems):
     """Console errors other than the aborted requests' own (Chromium's and htmx's)."""
     expected = ("htmx:", "Failed to load resource")
     return [problem for problem in problems if not any(part in problem for part in expected)]
-
-
-def open_question(page, live_server, mode, kind):
-    """A signed-in candidate on question 1 of a practice session or a 10-question mock whose
-    questions are all of type ``kind``; returns the item."""
-    make_bank({1: 3, 2: 3, 3: 3, 4: 3, 5: 3}, types=(kind,))
-    user = UserFactory()
-    owner = Owner.objects.create(user=user)
-    now = timezone.now()
-    if mode == "exam":
-        attempt = attempts.start_exam(owner.pk, BlueprintFactory(), now=now)
-        path = f"/exams/attempts/{attempt.pk}/1/"
-    else:
-        attempt = attempts.start_practice(owner.pk, scope={"kind": "all"}, count=10, language="en", now=now)
-        path = f"/practice/{attempt.pk}/1/"
-    log_in(page, live_server, user)
-    page.goto(f"{live_server.url}{path}")
-    expect(page.locator("html")).to_have_attribute("data-answering", "ready")
-    return AttemptItem.objects.get(attempt=attempt, position=1)
-
-
-def option(page, index):
-    return page.locator(f"#answer-form [data-option-index='{index}']")
 
 
 def answer(page, mode, kind, snapshot, network):
