@@ -244,6 +244,7 @@
       // The first answer is final: a second click while it travels changes nothing.
       event.preventDefault();
       event.stopImmediatePropagation();
+      state.replay = null;
       return;
     }
     takeNextSeq(form, state);
