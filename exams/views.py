@@ -27,7 +27,7 @@ from quizapp.htmx import HtmxHttpRequest, render_page
 
 from . import attempts
 from .forms import PracticeStartForm, SaveMeta, ToggleForm, read_save
-from .grading import AnswerError, apply_move, domain_results, parse_answer
+from .grading import AnswerError, apply_move, domain_results, is_complete, parse_answer
 from .models import Attempt, AttemptItem, Blueprint, Bookmark, Mode, Response
 from .scopes import scope_choices, scope_counts, scope_key, scope_label
 from .tokens import ItemTokens, tokens_for
@@ -64,14 +64,20 @@ def _response(item: AttemptItem):
 
 def _nav_words() -> dict[str, str]:
     """The screen-reader words of a navigator cell (CSS shows the one that applies)."""
-    return {"answered": _("answered"), "unanswered": _("unanswered"), "flagged": _(", flagged")}
+    return {
+        "answered": _("answered"),
+        "incomplete": _("incomplete"),
+        "unanswered": _("unanswered"),
+        "flagged": _(", flagged"),
+    }
 
 
 def _cell(
     attempt_pk: int,
     position: int,
     *,
-    answered: bool,
+    key,
+    answer,
     flagged: bool,
     current: int | None = None,
     prefix: str = "",
@@ -80,11 +86,14 @@ def _cell(
     """One navigator cell (rendered by ``{% nav_cell %}``). Its link is ``exams:question``
     built from the attempt's URL (``attempts/<pk>/`` + ``<position>/``), and its words are
     translated once per page: reversing and translating 65 times per page cost more than
-    the rest of the grid."""
+    the rest of the grid. "answered" means a complete answer; a partial one (one box of a
+    "Select THREE") is "incomplete" (``grading.is_complete``)."""
+    answered = is_complete(key, answer)
     return {
         "position": position,
         "url": f"{prefix or reverse('exams:attempt', args=[attempt_pk])}{position}/",
         "answered": answered,
+        "incomplete": bool(answer) and not answered,
         "flagged": flagged,
         "current": position == current,
         "words": words or _nav_words(),
@@ -93,19 +102,29 @@ def _cell(
 
 def _item_cell(attempt_pk: int, item: AttemptItem, *, current: int | None = None) -> dict:
     response = _response(item)
-    answered = bool(response and response.answer)
-    return _cell(attempt_pk, item.position, answered=answered, flagged=item.flagged, current=current)
+    answer = response.answer if response else None
+    return _cell(
+        attempt_pk, item.position, key=item.snapshot["key"], answer=answer, flagged=item.flagged, current=current
+    )
 
 
 def _cells(attempt: Attempt, *, current: int | None = None) -> list[dict]:
-    """Every cell of the navigator, from light rows (no item or response objects)."""
+    """Every cell of the navigator, from light rows (no item or response objects; of the
+    snapshot only its key, to tell a complete answer from a partial one)."""
     prefix, words = reverse("exams:attempt", args=[attempt.pk]), _nav_words()
-    rows = attempt.items.order_by("position").values_list("position", "flagged", "response__answer")
+    rows = attempt.items.order_by("position").values_list("position", "flagged", "response__answer", "snapshot__key")
     return [
         _cell(
-            attempt.pk, position, answered=bool(answer), flagged=flagged, current=current, prefix=prefix, words=words
+            attempt.pk,
+            position,
+            key=key,
+            answer=answer,
+            flagged=flagged,
+            current=current,
+            prefix=prefix,
+            words=words,
         )
-        for position, flagged, answer in rows
+        for position, flagged, answer, key in rows
     ]
 
 
@@ -282,7 +301,9 @@ def answer(request: HtmxHttpRequest, pk: int, position: int):
         "saved": True,
         "saved_seq": meta.seq,
         "oob": True,
-        "cell": _cell(attempt.pk, position, answered=bool(given), flagged=item.flagged, current=position),
+        "cell": _cell(
+            attempt.pk, position, key=item.snapshot["key"], answer=given, flagged=item.flagged, current=position
+        ),
     }
     # No context processors: the fragment needs no request data (no form, no nonce), and
     # on the hottest request they were a third of the rendering (bench/run.py).
@@ -329,7 +350,8 @@ def _review_page(request: HtmxHttpRequest, pk: int, *, confirming: bool):
         return redirect("exams:results", attempt.pk)
     context = _exam_context(attempt, now=now)
     context |= {
-        "unanswered": [cell for cell in context["cells"] if not cell["answered"]],
+        "unanswered": [cell for cell in context["cells"] if not (cell["answered"] or cell["incomplete"])],
+        "incomplete": [cell for cell in context["cells"] if cell["incomplete"]],
         "flagged": [cell for cell in context["cells"] if cell["flagged"]],
         "confirming": confirming,
     }
@@ -607,7 +629,10 @@ def _practice_answer(
         order = ",".join(tokens.public_answer(given))
         return redirect(f"{reverse('practice:question', args=[session.pk, item.position])}?order={order}")
     if not given:
-        context = _practice_context(session, item, answered_count=0, bookmarked=False)
+        # Nothing chosen is not an answer: the progress goes back out as it stands, so
+        # nothing on the page may count it (issue 16 §5).
+        answered_count = session.items.filter(response__isnull=False).count()
+        context = _practice_context(session, item, answered_count=answered_count, bookmarked=False)
         context |= {
             "question": public_view(item.snapshot, tokens),
             "snapshot": None,
@@ -615,6 +640,7 @@ def _practice_answer(
             "next_seq": meta.seq + 1,
             "spent": meta.spent,
             "error": _("Choose an answer first."),
+            "oob": True,
         }
         if request.htmx:
             return render(request, "exams/practice_question.html#question-card", context)
