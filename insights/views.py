@@ -102,7 +102,10 @@ def practise(request: HtmxHttpRequest):
     """ "Practise this": start a practice session on one scope and go to its first question."""
     form = PractiseForm(request.POST)
     if not form.is_valid():
-        return HttpResponseBadRequest(" ".join(form.errors.get("scope", [])) or _("Choose what to practise."))
+        # Said in the page the form came from, never as a bare error page.
+        problems = [str(error) for errors in form.errors.values() for error in errors]
+        messages.error(request, " ".join(problems) or _("Choose what to practise."))
+        return _go(request, form.back_url(request, reverse("insights:report")))
     owner_id = get_or_create_owner_id(request)
     now = timezone.now()
     scope, count, question_ids = form.cleaned_data["scope"], form.cleaned_data["count"], None
