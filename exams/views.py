@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import HttpResponseClientRedirect, HttpResponseClientRefresh
 
@@ -107,15 +108,34 @@ def _cells(attempt: Attempt, *, current: int | None = None) -> list[dict]:
     ]
 
 
-def _ended(request: HtmxHttpRequest, attempt: Attempt, message: str) -> HttpResponse:
-    """Leave a closed attempt for its results (or summary), saying why."""
-    messages.error(request, message)
+def _ended(request: HtmxHttpRequest, attempt: Attempt, message: str | None = None) -> HttpResponse:
+    """Leave a closed attempt for its results (or summary), saying why (by default: how it ended)."""
+    messages.error(request, message or _why_ended(attempt))
     url = attempt.get_absolute_url()
     if request.htmx:
         response = HttpResponseClientRedirect(url)
         response.status_code = 409
         return response
     return redirect(url)
+
+
+def _why_ended(attempt: Attempt) -> str:
+    """Why a mock no longer takes answers, as it happened: submitted (in another tab, or
+    before Back was pressed) or out of time. Read from the database, which the caller's
+    copy may lag."""
+    attempt.refresh_from_db(fields=["status", "submitted_at"])
+    if attempt.status == Attempt.Status.SUBMITTED:
+        return _("This exam was already submitted; nothing more can be changed. Here are its results.")
+    return _("Time is up: answers sent after the deadline are not saved.")
+
+
+def _over(request: HtmxHttpRequest, attempt: Attempt) -> HttpResponse:
+    """A page of a mock that has ended (Back after "Submit exam", a second tab): its results,
+    saying so when the candidate submitted it (an expired mock's results say that themselves)."""
+    if attempt.status == Attempt.Status.SUBMITTED:
+        messages.info(request, _("This exam was already submitted. Here are its results."))
+    url = reverse("exams:results", args=[attempt.pk])
+    return HttpResponseClientRedirect(url) if request.htmx else redirect(url)
 
 
 # --- mock exams -----------------------------------------------------------------------
@@ -157,12 +177,13 @@ def exam_start(request: HtmxHttpRequest, slug: str):
 
 
 @require_GET
+@never_cache
 def exam_attempt(request: HtmxHttpRequest, pk: int):
     """Resume: the first unanswered question (the review screen when all are answered)."""
     now = timezone.now()
     attempt = _get_attempt(request, pk, mode=Mode.EXAM)
     if attempts.finalize_if_overdue(attempt, now=now):
-        return redirect("exams:results", attempt.pk)
+        return _over(request, attempt)
     for position, answer in attempt.items.order_by("position").values_list("position", "response__answer"):
         if not answer:
             return redirect("exams:question", attempt.pk, position)
@@ -183,6 +204,7 @@ def _exam_context(attempt: Attempt, *, now, current: int | None = None) -> dict:
 
 
 @require_GET
+@never_cache  # Back after "Submit exam" must ask the server, never show a live exam from the cache
 def exam_question(request: HtmxHttpRequest, pk: int, position: int):
     """One question of a running mock: the answer form, flag, navigator and timer.
 
@@ -192,7 +214,7 @@ def exam_question(request: HtmxHttpRequest, pk: int, position: int):
     now = timezone.now()
     attempt = _get_attempt(request, pk, mode=Mode.EXAM)
     if attempts.finalize_if_overdue(attempt, now=now):
-        return redirect("exams:results", attempt.pk)
+        return _over(request, attempt)
     item = AttemptItem.objects.for_answer(attempt.pk, attempt.owner_id, position)
     if item is None:
         raise Http404
@@ -272,7 +294,7 @@ def answer(request: HtmxHttpRequest, pk: int, position: int):
             )
         except attempts.AnswerRefused:
             attempts.finalize_if_overdue(attempt, now=now)
-            return _ended(request, attempt, _("Time is up: answers sent after the deadline are not saved."))
+            return _ended(request, attempt)
         if request.htmx and not result.applied:
             # Another window saved a newer answer: show the page as the server has it.
             return HttpResponseClientRefresh()
@@ -309,7 +331,7 @@ def flag(request: HtmxHttpRequest, pk: int, position: int):
         attempts.set_flag(item, flagged=form.cleaned_data["state"], now=now)
     except attempts.AnswerRefused:
         attempts.finalize_if_overdue(item.attempt, now=now)
-        return _ended(request, item.attempt, _("Time is up: the exam has ended."))
+        return _ended(request, item.attempt)
     if not request.htmx:
         return redirect("exams:question", pk, position)
     context = {
@@ -323,6 +345,7 @@ def flag(request: HtmxHttpRequest, pk: int, position: int):
 
 
 @require_GET
+@never_cache
 def exam_review(request: HtmxHttpRequest, pk: int):
     return _review_page(request, pk, confirming=False)
 
@@ -332,7 +355,7 @@ def _review_page(request: HtmxHttpRequest, pk: int, *, confirming: bool):
     now = timezone.now()
     attempt = _get_attempt(request, pk, mode=Mode.EXAM)
     if attempts.finalize_if_overdue(attempt, now=now):
-        return redirect("exams:results", attempt.pk)
+        return _over(request, attempt)
     context = _exam_context(attempt, now=now)
     context |= {
         "unanswered": [cell for cell in context["cells"] if not cell["answered"]],
@@ -343,6 +366,7 @@ def _review_page(request: HtmxHttpRequest, pk: int, *, confirming: bool):
 
 
 @require_http_methods(["GET", "POST"])
+@never_cache
 def exam_submit(request: HtmxHttpRequest, pk: int):
     """GET: the confirm step without JS (the review page in confirm mode). POST: submit.
 
@@ -353,7 +377,12 @@ def exam_submit(request: HtmxHttpRequest, pk: int):
         return _review_page(request, pk, confirming=True)
     now = timezone.now()
     attempt = _get_attempt(request, pk, mode=Mode.EXAM)
-    attempts.submit_attempt(attempt, now=now)
+    if attempts.submit_attempt(attempt, now=now):
+        if request.POST.get("auto") == "1":
+            # The page's own submit at 0:00: say why the exam ended without a click.
+            messages.info(request, _("Time is up: your exam was submitted with the answers you had given."))
+    elif attempt.status == Attempt.Status.SUBMITTED:
+        messages.info(request, _("This exam was already submitted. Here are its results."))
     return redirect("exams:results", attempt.pk)
 
 

@@ -313,11 +313,14 @@ class WeaknessReport:
 
     @cached_property
     def mocks(self) -> list[Attempt]:
-        """The last finished mock exams with a score, oldest first."""
+        """The last finished mock exams with a score, oldest first. An abandoned mock (its time
+        ran out while the candidate was away, status "expired") says nothing of their level
+        and stays out of the trend."""
         if self.owner_id is None:
             return []
         attempts = (
             Attempt.objects.filter(owner_id=self.owner_id, mode=Mode.EXAM, scaled_score__isnull=False)
+            .exclude(status=Attempt.Status.EXPIRED)
             .select_related("blueprint")
             .order_by("-submitted_at", "-pk")[:MOCK_HISTORY]
         )

@@ -62,5 +62,11 @@
     window.setTimeout(tick, Math.min(1000, Math.max(50, left % 1000 || 1000)));
   }
 
+  // A page restored from the back/forward cache (Back after "Submit exam") would show a
+  // live exam that has ended: ask the server again, which sends an ended exam to its results.
+  window.addEventListener("pageshow", (event) => {
+    if (event.persisted) window.location.reload();
+  });
+
   tick();
 })();

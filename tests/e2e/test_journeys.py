@@ -67,3 +67,74 @@ def test_nothing_due_is_said_on_the_picker_itself(live_server, page, console_pro
     expect(page.locator("#messages")).to_contain_text("Nothing is due for review today.")
     expect(page.get_by_role("heading", name="Start practice")).to_be_visible()
     assert console_problems == []
+
+
+# §4 the end of a mock ----------------------------------------------------------------
+
+
+@pytest.fixture
+def small_mock():
+    ensure_seeded()
+    make_bank({1: 3, 2: 3, 3: 3, 4: 3, 5: 3})
+    from tests.factories import BlueprintFactory
+
+    return BlueprintFactory(name="Small mock", slug="small", question_count=10, unscored_count=0, minutes=45)
+
+
+def start_mock(page, live_server, name="Small mock"):
+    page.goto(f"{live_server.url}/exams/")
+    page.get_by_role("region", name=name).get_by_role("link", name="Start mock exam").click()
+    page.get_by_role("button", name="Start mock exam").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(re.compile(r"Question 1\s+of"))
+    ready(page)
+    return Attempt.objects.get(status="in_progress")
+
+
+def submit_from_review(page, live_server, attempt):
+    page.goto(f"{live_server.url}/exams/attempts/{attempt.pk}/review/")
+    ready(page)
+    page.get_by_role("link", name="Submit exam").click()
+    page.get_by_role("dialog", name="Submit exam?").get_by_role("button", name="Submit exam").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(re.compile("Results"))
+
+
+def test_answering_in_a_second_tab_after_submit_says_already_submitted(live_server, page, console_problems, small_mock):
+    attempt = start_mock(page, live_server)
+    other = page.context.new_page()
+    other.goto(f"{live_server.url}/exams/attempts/{attempt.pk}/2/")
+    ready(other)
+
+    submit_from_review(page, live_server, attempt)
+    other.locator("#answer-form label.choice").first.click()
+
+    expect(other.get_by_role("heading", level=1)).to_have_text(re.compile("Results"))
+    expect(other.locator("#messages")).to_contain_text("This exam was already submitted")
+    expect(other.get_by_text("Time is up")).to_have_count(0)
+
+
+def test_back_after_submit_never_shows_a_live_exam(live_server, page, console_problems, small_mock):
+    attempt = start_mock(page, live_server)
+    page.locator("#answer-form label.choice").first.click()
+    expect(page.locator("[data-save-status]")).to_contain_text("Saved")
+    submit_from_review(page, live_server, attempt)
+
+    page.go_back()
+
+    expect(page.get_by_role("heading", level=1)).to_have_text(re.compile("Results"))
+    expect(page.locator("[data-timer]")).to_have_count(0)
+    expect(page.locator("#messages")).to_contain_text("This exam was already submitted")
+    page.go_back()
+    expect(page.get_by_role("heading", level=1)).to_have_text(re.compile("Results"))
+    expect(page.locator("[data-timer]")).to_have_count(0)
+
+
+def test_the_deadline_submit_says_time_is_up(live_server, page, console_problems, small_mock):
+    attempt = start_mock(page, live_server)
+    Attempt.objects.filter(pk=attempt.pk).update(deadline=timezone.now() + timedelta(seconds=3))
+
+    page.reload()
+
+    expect(page.get_by_role("heading", level=1)).to_have_text(re.compile("Results"), timeout=15_000)
+    expect(page.locator("#messages")).to_contain_text("Time is up: your exam was submitted with the answers you had given.")
+    assert Attempt.objects.get(pk=attempt.pk).status == "submitted"
+    assert console_problems == []
