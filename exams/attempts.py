@@ -85,8 +85,11 @@ def _snapshot_items(attempt: Attempt, slots: list[tuple[int, bool]], rng: random
     )
 
 
-def start_exam(owner_id: int, blueprint: Blueprint, *, now: datetime, seed: int | None = None) -> Attempt:
-    """Start a timed mock from ``blueprint``, or return the owner's open one ("Resume").
+def start_exam(
+    owner_id: int, blueprint: Blueprint, *, now: datetime, seed: int | None = None, language: str | None = None
+) -> Attempt:
+    """Start a timed mock from ``blueprint`` in ``language`` (default: the blueprint's), or
+    return the owner's open one ("Resume").
 
     An open mock past its deadline is finalized first, so a new one can start. Raises
     NotEnoughQuestions (nothing written) when the bank cannot fill the blueprint.
@@ -96,14 +99,15 @@ def start_exam(owner_id: int, blueprint: Blueprint, *, now: datetime, seed: int 
             return attempt
     seed = new_seed() if seed is None else seed
     rng = random.Random(seed)
-    slots = draw_exam(blueprint, owner_id=owner_id, rng=rng)
+    language = language or blueprint.language
+    slots = draw_exam(blueprint, owner_id=owner_id, rng=rng, language=language)
     try:
         with transaction.atomic():
             attempt = Attempt.objects.create(
                 owner_id=owner_id,
                 mode=Mode.EXAM,
                 blueprint=blueprint,
-                language=blueprint.language,
+                language=language,
                 seed=seed,
                 target_count=len(slots),
                 started_at=now,

@@ -157,19 +157,38 @@ def exam_list(request: HtmxHttpRequest):
     for row in rows:
         if row["open"]:
             row["seconds_left"] = row["open"].seconds_left(now)
-    context = {"rows": rows, "past": [attempt for attempt in history if not attempt.is_open]}
+    language = _exam_language(request.GET)
+    context = {
+        "rows": rows,
+        "past": [attempt for attempt in history if not attempt.is_open],
+        "exam_language": language,
+        "exam_languages": Language.choices,
+    }
     return render(request, "exams/exam_list.html", context)
+
+
+def _exam_language(data) -> str:
+    """The language a mock is sat in: the one asked for, else the interface's (as the real
+    exam, it is the candidate's choice; a question without a translation comes in English)."""
+    language = data.get("language", "")
+    return language if language in Language.values else _interface_language()
 
 
 @require_http_methods(["GET", "POST"])
 def exam_start(request: HtmxHttpRequest, slug: str):
-    """GET: the confirm step ("this starts the clock"). POST: start, or resume the open one."""
+    """GET: the confirm step ("this starts the clock"), with the exam language to choose.
+    POST: start in that language, or resume the open one."""
     blueprint = get_object_or_404(Blueprint, slug=slug, is_active=True, mode=Mode.EXAM)
     if request.method == "GET":
-        return render(request, "exams/exam_start.html", {"blueprint": blueprint})
+        context = {
+            "blueprint": blueprint,
+            "exam_language": _exam_language(request.GET),
+            "exam_languages": Language.choices,
+        }
+        return render(request, "exams/exam_start.html", context)
     owner_id = get_or_create_owner_id(request)
     try:
-        attempt = attempts.start_exam(owner_id, blueprint, now=timezone.now())
+        attempt = attempts.start_exam(owner_id, blueprint, now=timezone.now(), language=_exam_language(request.POST))
     except attempts.NotEnoughQuestions as error:
         messages.error(request, str(error))
         return redirect("exams:list")

@@ -31,7 +31,7 @@ from functools import cached_property
 
 from django.db.models import Count, F, Max, Q
 
-from exams.models import Attempt, Mode
+from exams.models import Attempt, Mode, Response
 from questions.models import Question, TaskStatement
 
 from .log import settled_responses
@@ -338,7 +338,8 @@ class WeaknessReport:
     def queue(self) -> Queue:
         """Due today, due this week, and chronic misses; the first QUEUE_SHOWN of each list carry their question."""
         queue = review_queue(self.cards, now=self.now)
-        attach_questions(queue.today[:QUEUE_SHOWN] + queue.this_week[:QUEUE_SHOWN] + queue.leeches[:QUEUE_SHOWN])
+        shown = queue.today[:QUEUE_SHOWN] + queue.this_week[:QUEUE_SHOWN] + queue.leeches[:QUEUE_SHOWN]
+        attach_questions(shown, owner_id=self.owner_id)
         return queue
 
     @property
@@ -347,11 +348,21 @@ class WeaknessReport:
         return len(review_queue(self.cards, now=self.now).today)
 
 
-def attach_questions(cards) -> None:
-    """Give each card the question it schedules (English when there is one) as ``card.question``."""
+def attach_questions(cards, *, owner_id: int | None = None) -> None:
+    """Give each card the question it schedules as ``card.question``: in the language the
+    owner last answered it in (a Japanese mock's question stays Japanese), else English
+    when there is one. Two queries."""
     uids = {card.question_uid for card in cards}
     if not uids:
         return
+    taken_in: dict[str, str] = {}
+    if owner_id is not None:
+        answered = (
+            Response.objects.filter(item__attempt__owner_id=owner_id, item__question__uid__in=uids)
+            .order_by("answered_at", "pk")
+            .values_list("item__question__uid", "item__question__language")
+        )
+        taken_in = dict(answered)  # the newest answer wins
     questions: dict[str, Question] = {}
     questions_with_text = (
         Question.objects.filter(uid__in=uids)
@@ -360,7 +371,10 @@ def attach_questions(cards) -> None:
         .order_by("uid", "language")
     )
     for question in questions_with_text:
-        questions.setdefault(question.uid, question)
+        if question.language == taken_in.get(question.uid):
+            questions[question.uid] = question
+        else:
+            questions.setdefault(question.uid, question)
     for card in cards:
         card.question = questions.get(card.question_uid)
 

@@ -98,7 +98,9 @@ def submit_from_review(page, live_server, attempt):
     expect(page.get_by_role("heading", level=1)).to_have_text(re.compile("Results"))
 
 
-def test_answering_in_a_second_tab_after_submit_says_already_submitted(live_server, page, console_problems, small_mock):
+def test_answering_in_a_second_tab_after_submit_says_already_submitted(
+    live_server, page, console_problems, small_mock
+):
     attempt = start_mock(page, live_server)
     other = page.context.new_page()
     other.goto(f"{live_server.url}/exams/attempts/{attempt.pk}/2/")
@@ -135,6 +137,81 @@ def test_the_deadline_submit_says_time_is_up(live_server, page, console_problems
     page.reload()
 
     expect(page.get_by_role("heading", level=1)).to_have_text(re.compile("Results"), timeout=15_000)
-    expect(page.locator("#messages")).to_contain_text("Time is up: your exam was submitted with the answers you had given.")
+    expect(page.locator("#messages")).to_contain_text(
+        "Time is up: your exam was submitted with the answers you had given."
+    )
     assert Attempt.objects.get(pk=attempt.pk).status == "submitted"
+    assert console_problems == []
+
+
+# §1 Japanese mocks -------------------------------------------------------------------
+
+
+def switch_to_japanese(page, live_server):
+    page.goto(f"{live_server.url}/")
+    page.get_by_role("button", name="日本語").click()
+    expect(page.locator("html")).to_have_attribute("lang", "ja")
+
+
+def translate_half(questions):
+    from questions.models import Option
+
+    for question in questions[::2]:
+        japanese = make_single_question(
+            uid=question.uid, language="ja", task=question.task, stem=f"日本語の問題文 {question.uid}"
+        )
+        for option in japanese.options.all():
+            Option.objects.filter(pk=option.pk).update(text=f"選択肢 {option.position + 1}")
+
+
+@pytest.mark.parametrize("viewport", [None, PHONE])
+def test_a_japanese_candidate_sits_a_japanese_mock_and_may_choose_english(
+    live_server, page, console_problems, viewport
+):
+    ensure_seeded()
+    translate_half(make_bank({1: 3, 2: 3, 3: 3, 4: 3, 5: 3}))
+    from tests.factories import BlueprintFactory
+
+    BlueprintFactory(name="Small mock", slug="small", question_count=10, unscored_count=0, minutes=45)
+    if viewport:
+        page.set_viewport_size(viewport)
+    switch_to_japanese(page, live_server)
+
+    page.goto(f"{live_server.url}/exams/")
+    expect(page.locator(".language-switch strong")).to_have_text("日本語")
+    page.get_by_role("region", name="Small mock").get_by_role("link", name="模擬試験を開始").click()
+    expect(page.get_by_label("日本語")).to_be_checked()
+    page.screenshot(path=f"/tmp/jshots/mock-start-ja-{'phone' if viewport else 'desktop'}.png", full_page=True)
+    page.get_by_role("button", name="模擬試験を開始").click()
+    ready(page)
+    attempt = Attempt.objects.get(status="in_progress")
+    assert attempt.language == "ja"
+    languages = {item.position: item.snapshot["language"] for item in attempt.items.all()}
+    first_ja = min(position for position, language in languages.items() if language == "ja")
+    first_en = min(position for position, language in languages.items() if language == "en")
+    page.goto(f"{live_server.url}/exams/attempts/{attempt.pk}/{first_ja}/")
+    expect(page.locator("#question-stem")).to_contain_text("日本語の問題文")
+    expect(page.locator(".language-note")).to_have_count(0)
+    page.goto(f"{live_server.url}/exams/attempts/{attempt.pk}/{first_en}/")
+    expect(page.locator("#question-stem")).to_have_attribute("lang", "en")
+    expect(page.locator(".language-note")).to_be_visible()
+    page.screenshot(path=f"/tmp/jshots/mock-question-ja-{'phone' if viewport else 'desktop'}.png", full_page=True)
+
+    # The results keep each question in the language it was taken in.
+    submit_url = f"{live_server.url}/exams/attempts/{attempt.pk}/submit/"
+    page.goto(submit_url)
+    page.get_by_role("button", name="試験を送信").click()
+    page.goto(f"{live_server.url}/exams/attempts/{attempt.pk}/results/?page=2")
+    expect(page.locator(".review-item .stem[lang=ja]")).to_have_count(list(languages.values()).count("ja"))
+
+    # English is the candidate's choice too, from the list.
+    page.goto(f"{live_server.url}/exams/")
+    page.get_by_role("link", name="英語").click()
+    page.get_by_role("region", name="Small mock").get_by_role("link", name="模擬試験を開始").click()
+    expect(page.get_by_label("英語")).to_be_checked()
+    page.get_by_role("button", name="模擬試験を開始").click()
+    ready(page)
+    second = Attempt.objects.get(status="in_progress")
+    assert second.language == "en"
+    assert {item.snapshot["language"] for item in second.items.all()} == {"en"}
     assert console_problems == []

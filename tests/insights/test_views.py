@@ -515,3 +515,15 @@ def test_dashboard_queries_do_not_grow_with_open_sessions(client, practised, dja
         response = client.get(reverse("dashboard"))
 
     assert len(response.context["open_attempts"]) == open_sessions
+
+
+@pytest.mark.django_db
+def test_the_review_queue_shows_a_question_in_the_language_it_was_taken_in(client, guest):
+    english = QuestionFactory(uid="both-languages", stem="The English stem")
+    japanese = QuestionFactory(uid="both-languages", language="ja", task=english.task, stem="日本語の問題文")
+    answer(japanese, owner=guest, correct=False, at=NOW - 3 * DAY)
+
+    page = client.get(reverse("insights:report")).content.decode()
+
+    assert "日本語の問題文" in page
+    assert "The English stem" not in page
