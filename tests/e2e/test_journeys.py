@@ -215,3 +215,64 @@ def test_a_japanese_candidate_sits_a_japanese_mock_and_may_choose_english(
     assert second.language == "en"
     assert {item.snapshot["language"] for item in second.items.all()} == {"en"}
     assert console_problems == []
+
+
+# §9 390 px -----------------------------------------------------------------------------
+
+
+def no_sideways_scroll(page):
+    """Neither the page nor any scrolling box inside it hides an action to the side."""
+    width = page.evaluate("document.documentElement.clientWidth")
+    assert page.evaluate("document.documentElement.scrollWidth") <= width
+    for button in page.get_by_role("button").all() + page.get_by_role("link").all():
+        if not button.is_visible() or button.evaluate("element => element.matches('.skip-link')"):
+            continue
+        box = button.bounding_box()
+        assert box["x"] >= 0 and box["x"] + box["width"] <= width + 1, button.inner_text()
+        clipped = button.evaluate(
+            """element => {
+                const own = element.getBoundingClientRect();
+                for (let box = element.parentElement; box; box = box.parentElement) {
+                    const style = getComputedStyle(box);
+                    if (!/(auto|scroll|hidden)/.test(style.overflowX)) continue;
+                    const frame = box.getBoundingClientRect();
+                    if (own.right > frame.right + 1 || own.left < frame.left - 1) return true;
+                }
+                return false;
+            }"""
+        )
+        assert not clipped, f"{button.inner_text()!r} is hidden to the side"
+
+
+@pytest.fixture
+def practised_candidate():
+    owner = OwnerFactory()
+    now = timezone.now()
+    from tests.factories import TagFactory
+
+    tag = TagFactory(slug="prompt-engineering", name="Prompt engineering")
+    for code, right, total in (("3.2", 2, 6), ("1.1", 5, 6), ("5.1", 1, 3)):
+        task = TaskStatement.objects.get(code=code)
+        for index in range(total):
+            question = make_single_question(task=task)
+            question.tags.add(tag)
+            answer(question, owner=owner, correct=index < right, at=now - timedelta(days=index % 5, hours=1))
+    return owner
+
+
+@pytest.mark.parametrize("language", ["en", "ja"])
+def test_every_practise_this_is_on_screen_at_390px(live_server, page, console_problems, practised_candidate, language):
+    page.set_viewport_size(PHONE)
+    log_in(page, live_server, practised_candidate.user)
+    if language == "ja":
+        switch_to_japanese(page, live_server)
+
+    for path in ("/insights/", "/", "/practice/", "/exams/"):
+        page.goto(f"{live_server.url}{path}")
+        page.screenshot(path=f"/tmp/jshots/phone-{language}{path.replace('/', '-')}.png", full_page=True)
+        no_sideways_scroll(page)
+        if path == "/insights/":
+            for section in ("domains-heading", "tags-heading"):
+                page.locator(f"#{section}").scroll_into_view_if_needed()
+                page.screenshot(path=f"/tmp/jshots/phone-{language}-{section}.png")
+    assert console_problems == []
