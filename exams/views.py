@@ -7,7 +7,7 @@ feedback card); a plain form post gets a redirect, so everything works without J
 """
 
 from django.contrib import messages
-from django.db.models import Case, When
+from django.db.models import Case, Q, When
 from django.http import Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
@@ -501,6 +501,54 @@ def exam_results(request: HtmxHttpRequest, pk: int):
         "time_limit_seconds": attempt.blueprint.minutes * 60 if attempt.blueprint else None,
     }
     return render_page(request, "exams/exam_results.html", context, partials=("review-list", "review-more"))
+
+
+@require_POST
+def exam_retake(request: HtmxHttpRequest, pk: int):
+    """ "Retake": a new mock of the same blueprint and language, drawn preferring questions
+    the candidate has not seen (or the open one of that blueprint, resumed)."""
+    attempt = _get_attempt(request, pk, mode=Mode.EXAM)
+    if attempt.is_open or attempt.blueprint is None:
+        raise Http404
+    try:
+        retake = attempts.start_exam(
+            attempt.owner_id, attempt.blueprint, now=timezone.now(), language=attempt.language
+        )
+    except attempts.NotEnoughQuestions as error:
+        messages.error(request, str(error))
+        return redirect("exams:results", attempt.pk)
+    return redirect("exams:attempt", retake.pk)
+
+
+@require_POST
+def exam_practise_missed(request: HtmxHttpRequest, pk: int):
+    """ "Practise the ones I missed": a practice session of this mock's wrong, flagged and
+    unanswered questions, in its language and order. Only once the mock is over."""
+    now = timezone.now()
+    attempt = _get_attempt(request, pk, mode=Mode.EXAM)
+    if not attempts.finalize_if_overdue(attempt, now=now):
+        raise Http404
+    missed = list(
+        attempt.items.exclude(Q(response__is_correct=True) & Q(flagged=False))
+        .order_by("position")
+        .values_list("question_id", flat=True)
+    )
+    if not missed:
+        messages.info(request, _("You missed nothing in this mock: nothing to practise again."))
+        return redirect("exams:results", attempt.pk)
+    try:
+        session = attempts.start_practice(
+            attempt.owner_id,
+            scope={"kind": "mistakes"},
+            count=len(missed),
+            language=attempt.language,
+            question_ids=missed,
+            now=now,
+        )
+    except attempts.NotEnoughQuestions as error:
+        messages.error(request, str(error))
+        return redirect("exams:results", attempt.pk)
+    return redirect("practice:question", session.pk, 1)
 
 
 def _review_filter_labels():

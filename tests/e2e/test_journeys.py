@@ -276,3 +276,26 @@ def test_every_practise_this_is_on_screen_at_390px(live_server, page, console_pr
                 page.locator(f"#{section}").scroll_into_view_if_needed()
                 page.screenshot(path=f"/tmp/jshots/phone-{language}-{section}.png")
     assert console_problems == []
+
+
+# Results: "Retake" and "Practise the ones I missed" -----------------------------------
+
+
+def test_from_the_results_practise_the_ones_i_missed_then_retake(live_server, page, console_problems, small_mock):
+    attempt = start_mock(page, live_server)
+    first = attempt.items.get(position=1).snapshot
+    page.locator(f"#answer-form input[value='{first['key'][0]}']").check()
+    expect(page.locator("[data-save-status]")).to_contain_text("Saved")
+    submit_from_review(page, live_server, attempt)
+
+    page.get_by_role("button", name="Practise the ones I missed").click()
+
+    expect(page).to_have_url(re.compile(r"/practice/\d+/1/$"))
+    session = Attempt.objects.get(mode="practice")
+    assert session.items.count() == 9  # question 1 was right and not flagged
+    page.go_back()
+    page.get_by_role("button", name="Retake").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(re.compile(r"Question 1\s+of 10"))
+    retake = Attempt.objects.get(mode="exam", status="in_progress")
+    assert retake.pk != attempt.pk
+    assert console_problems == []
