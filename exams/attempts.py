@@ -45,6 +45,7 @@ __all__ = [
     "finalize_if_overdue",
     "record_answer",
     "set_flag",
+    "skip_item",
     "start_exam",
     "start_practice",
     "submit_attempt",
@@ -206,6 +207,32 @@ def extend_practice(attempt: Attempt, *, now: datetime) -> int:
     except IntegrityError:
         return 0
     return len(chosen)
+
+
+def skip_item(item: AttemptItem) -> bool:
+    """Move an unanswered practice item to the end of its session ("Skip"), the items after
+    it each one place up; False (nothing changed) if it is answered or the session is over.
+
+    Positions are unique per attempt, so the item waits at position 0 while the others move
+    up one by one, in order (a single UPDATE could collide midway on either database).
+    """
+    attempt = item.attempt
+    if attempt.is_exam or not attempt.is_open or Response.objects.filter(item=item).exists():
+        return False
+    with transaction.atomic():
+        later = list(
+            AttemptItem.objects.select_for_update()
+            .filter(attempt=attempt, position__gt=item.position)
+            .order_by("position")
+            .values_list("pk", "position")
+        )
+        if not later:
+            return True  # already the last one
+        AttemptItem.objects.filter(pk=item.pk).update(position=0)
+        for pk, position in later:
+            AttemptItem.objects.filter(pk=pk).update(position=position - 1)
+        AttemptItem.objects.filter(pk=item.pk).update(position=later[-1][1])
+    return True
 
 
 # One statement: insert or update the response, only while the attempt is open and

@@ -744,6 +744,18 @@ def _practice_answer(request: HtmxHttpRequest, item: AttemptItem, given, meta: S
 
 
 @require_POST
+def practice_skip(request: HtmxHttpRequest, pk: int, position: int):
+    """ "Skip": this question goes to the end of the session, unanswered; on to the next."""
+    session = _get_attempt(request, pk, mode=Mode.PRACTICE)
+    item = get_object_or_404(AttemptItem, attempt=session, position=position)
+    item.attempt = session
+    if not attempts.skip_item(item):
+        messages.info(request, _("Only a question you have not answered yet can be skipped."))
+    url = reverse("practice:session", args=[session.pk])
+    return HttpResponseClientRedirect(url) if request.htmx else redirect(url)
+
+
+@require_POST
 def practice_finish(request: HtmxHttpRequest, pk: int):
     session = _get_attempt(request, pk, mode=Mode.PRACTICE)
     attempts.submit_attempt(session, now=timezone.now())

@@ -299,3 +299,38 @@ def test_from_the_results_practise_the_ones_i_missed_then_retake(live_server, pa
     retake = Attempt.objects.get(mode="exam", status="in_progress")
     assert retake.pk != attempt.pk
     assert console_problems == []
+
+
+# Practice "Skip" -----------------------------------------------------------------------
+
+
+def test_skip_moves_on_and_the_skipped_question_comes_back_at_the_end(live_server, page, console_problems):
+    ensure_seeded()
+    for index in range(3):
+        make_single_question(stem=f"Stem number {index}")
+    page.goto(f"{live_server.url}/practice/")
+    page.get_by_role("button", name="Start practice").click()
+    ready(page)
+    first = page.locator("#question-stem").inner_text()
+
+    page.get_by_role("button", name="Skip").click()
+    ready(page)
+    expect(page.get_by_role("heading", level=1)).to_have_text(re.compile(r"Question 1\s+of 3"))
+    expect(page.locator("#question-stem")).not_to_have_text(first)
+    page.keyboard.press("n")  # the same, by key
+    ready(page)
+    expect(page.locator("#question-stem")).not_to_have_text(first)
+    second = page.locator("#question-stem").inner_text()
+    page.locator(".choice-button").first.click()
+    expect(page.locator("#verdict")).to_be_visible()
+    page.get_by_role("link", name="Next").click()
+    ready(page)
+    # The two skipped come back at the end, in the order they were skipped.
+    expect(page.get_by_role("heading", level=1)).to_have_text(re.compile(r"Question 2\s+of 3"))
+    expect(page.locator("#question-stem")).to_have_text(first)
+    page.locator(".choice-button").first.click()
+    page.get_by_role("link", name="Next").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(re.compile(r"Question 3\s+of 3"))
+    expect(page.locator("#question-stem")).not_to_have_text(first)
+    expect(page.locator("#question-stem")).not_to_have_text(second)
+    assert console_problems == []
