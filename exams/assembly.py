@@ -114,7 +114,9 @@ _FALLBACK = """OR question.language = %s AND NOT EXISTS (
     )"""
 
 
-def _eligible_rows(blueprint: Blueprint, *, per_pool: int, rng: random.Random, language: str) -> list[tuple]:
+def _eligible_rows(
+    blueprint: Blueprint, *, per_pool: int, rng: random.Random, language: str | None = None
+) -> list[tuple]:
     """``(pk, pilot, domain number, case_study_id)`` of the candidates worth drawing from.
 
     A domain never takes more than ``per_pool`` questions from one pool (pilot or not), so
@@ -123,6 +125,7 @@ def _eligible_rows(blueprint: Blueprint, *, per_pool: int, rng: random.Random, l
     sorts none. (Seen or not is sorted out afterwards: ranking by it in SQL meant hashing
     every candidate's uid, which cost as much as the rest.)
     """
+    language = language or blueprint.language
     guides = Question.guides.through._meta
     guide_join = ""
     params: list = [Question.Status.PILOT, rng.randrange(1, 1 << 31), rng.randrange(1 << 31), rng.randrange(1 << 31)]

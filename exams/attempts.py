@@ -38,6 +38,7 @@ PRACTICE_BATCH = 20
 __all__ = [
     "PRACTICE_BATCH",
     "AnswerRefused",
+    "discard_practice",
     "NotEnoughQuestions",
     "SaveResult",
     "extend_practice",
@@ -207,6 +208,17 @@ def extend_practice(attempt: Attempt, *, now: datetime) -> int:
     except IntegrityError:
         return 0
     return len(chosen)
+
+
+def discard_practice(attempt: Attempt, *, now: datetime) -> None:
+    """Discard an unfinished practice session: gone if nothing was answered in it, else
+    ended where it stands (the answers given stay in the history that insights reads)."""
+    if attempt.is_exam or not attempt.is_open:
+        return
+    if not Response.objects.filter(item__attempt=attempt).exists():
+        attempt.delete()
+        return
+    submit_attempt(attempt, now=now)
 
 
 def skip_item(item: AttemptItem) -> bool:

@@ -26,6 +26,7 @@ from django.db.models import Count, Q, QuerySet
 from django.utils.translation import gettext as _
 
 from questions.models import Domain, Question, Tag, TaskStatement
+from questions.names import DOMAIN_NAMES, TASK_NAMES
 
 from .models import Attempt, AttemptItem, Bookmark, Mode, Response
 
@@ -153,9 +154,15 @@ def scope_label(scope: dict[str, Any]) -> str:
         "due": _("Due for review"),
     }
     if kind == "domain":
+        name = DOMAIN_NAMES.get(int(value)) if str(value).isdecimal() else None
+        if name:
+            return _("Domain %(number)s: %(name)s") % {"number": value, "name": name}
         return _("Domain %(value)s") % {"value": value}
     if kind == "task":
+        if value in TASK_NAMES:
+            return _("Task %(code)s: %(name)s") % {"code": value, "name": TASK_NAMES[value]}
         return _("Task %(value)s") % {"value": value}
     if kind == "tag":
-        return value
+        tag = Tag.objects.filter(slug=value).first()
+        return tag.display_name if tag else value
     return labels.get(kind, kind)

@@ -756,6 +756,18 @@ def practice_skip(request: HtmxHttpRequest, pk: int, position: int):
 
 
 @require_POST
+def practice_discard(request: HtmxHttpRequest, pk: int):
+    """Discard an unfinished session (dashboard, picker): it leaves "Carry on"."""
+    session = _get_attempt(request, pk, mode=Mode.PRACTICE)
+    attempts.discard_practice(session, now=timezone.now())
+    messages.success(request, _("The practice session is discarded."))
+    back = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
+        back = reverse("practice:picker")
+    return HttpResponseClientRedirect(back) if request.htmx else redirect(back)
+
+
+@require_POST
 def practice_finish(request: HtmxHttpRequest, pk: int):
     session = _get_attempt(request, pk, mode=Mode.PRACTICE)
     attempts.submit_attempt(session, now=timezone.now())

@@ -12,6 +12,7 @@ from accounts.owners import get_or_create_owner_id, owner_id_for
 from exams.assembly import NotEnoughQuestions
 from exams.attempts import start_practice
 from exams.models import Attempt, Mode, Response
+from exams.scopes import scope_label
 from questions.models import Language, Question
 from quizapp.htmx import HtmxHttpRequest, render_page
 
@@ -59,6 +60,8 @@ def _open_attempts(owner_id: int | None, *, now) -> list[Attempt]:
     )
     for attempt in attempts:
         attempt.left_seconds = int((attempt.deadline - now).total_seconds()) if attempt.deadline else None
+        # "Practice · Domain 3: Applications of Foundation Models", never a bare "3".
+        attempt.label = attempt.blueprint.display_name if attempt.blueprint else scope_label(attempt.scope)
     return attempts
 
 

@@ -334,3 +334,31 @@ def test_skip_moves_on_and_the_skipped_question_comes_back_at_the_end(live_serve
     expect(page.locator("#question-stem")).not_to_have_text(first)
     expect(page.locator("#question-stem")).not_to_have_text(second)
     assert console_problems == []
+
+
+# Names, not slugs; discard --------------------------------------------------------------
+
+
+def test_feedback_and_carry_on_name_the_topic_and_a_session_can_be_discarded(live_server, page, console_problems):
+    ensure_seeded()
+    task = TaskStatement.objects.get(code="3.1")
+    for _ in range(3):
+        make_single_question(task=task)
+    page.goto(f"{live_server.url}/practice/?scope=domain:3")
+    page.get_by_role("button", name="Start practice").click()
+    ready(page)
+    page.locator(".choice-button").first.click()
+
+    expect(page.locator(".topic")).to_contain_text("Domain 3: Applications of Foundation Models")
+    expect(page.locator(".topic")).to_contain_text("Task 3.1: Describe design considerations")
+    page.goto(f"{live_server.url}/")
+    carry_on = page.get_by_role("region", name="Carry on")
+    expect(carry_on).to_contain_text("Practice · Domain 3: Applications of Foundation Models")
+
+    page.once("dialog", lambda dialog: dialog.accept())
+    carry_on.get_by_role("button", name=re.compile("Discard")).click()
+
+    expect(page.locator("#messages")).to_contain_text("The practice session is discarded.")
+    expect(page.get_by_role("region", name="Carry on")).to_have_count(0)
+    assert Attempt.objects.get().status == "submitted"
+    assert console_problems == []
