@@ -132,9 +132,12 @@ def scope_choices(counts: dict[str, int]) -> list[tuple[str, list[tuple[str, str
         (f"task:{task.code}", label(f"{task.code} {task.display_name}", f"task:{task.code}"))
         for task in TaskStatement.objects.all()
     ]
-    tags = [
-        (key, label(key.removeprefix("tag:"), key)) for key in sorted(counts) if key.startswith("tag:") and counts[key]
-    ]
+    slugs = [key.removeprefix("tag:") for key in counts if key.startswith("tag:") and counts[key]]
+    names = {tag.slug: tag.display_name for tag in Tag.objects.filter(slug__in=slugs)}
+    tags = sorted(
+        ((f"tag:{slug}", label(names.get(slug, slug), f"tag:{slug}")) for slug in slugs),
+        key=lambda choice: choice[1].casefold(),
+    )
     return [
         ("", general),
         (_("Domains"), domains),

@@ -32,7 +32,7 @@ from functools import cached_property
 from django.db.models import Count, F, Max, Q
 
 from exams.models import Attempt, Mode, Response
-from questions.models import Question, TaskStatement
+from questions.models import Question, TaskStatement, tag_display_name
 
 from .log import settled_responses
 from .models import ReviewCard
@@ -212,13 +212,13 @@ def classify(uids) -> dict[str, Classification]:
     rows = (
         Question.objects.filter(uid__in=list(uids))
         .order_by("uid", "language")
-        .values_list("uid", "task_id", "tags__slug", "tags__name")
+        .values_list("uid", "task_id", "tags__slug", "tags__name", "tags__name_ja")
     )
     classes: dict[str, Classification] = {}
-    for uid, task_id, slug, name in rows:
+    for uid, task_id, slug, name, name_ja in rows:
         entry = classes.setdefault(uid, Classification(task_id=task_id))
         if slug:
-            entry.tags[slug] = name
+            entry.tags[slug] = tag_display_name(slug, name, name_ja)
     return classes
 
 
