@@ -362,3 +362,53 @@ def test_feedback_and_carry_on_name_the_topic_and_a_session_can_be_discarded(liv
     expect(page.get_by_role("region", name="Carry on")).to_have_count(0)
     assert Attempt.objects.get().status == "submitted"
     assert console_problems == []
+
+
+# Leaving a timed mock asks first; the exam page shows what the real exam does -------------
+
+
+def test_leaving_a_running_mock_asks_first_but_moving_within_it_never_does(
+    live_server, page, console_problems, small_mock
+):
+    attempt = start_mock(page, live_server)
+    dialogs = []
+
+    def answer_dialog(dialog):
+        dialogs.append(dialog.type)
+        dialog.dismiss() if len(dialogs) == 1 else dialog.accept()
+
+    page.on("dialog", answer_dialog)
+    # Only what the real exam shows: no account or language controls, no footer.
+    expect(page.get_by_role("link", name="Sign up")).to_have_count(0)
+    expect(page.get_by_role("button", name="日本語")).to_have_count(0)
+    expect(page.locator("footer")).to_have_count(0)
+
+    page.locator("#answer-form label.choice").first.click()
+    expect(page.locator("[data-save-status]")).to_contain_text("Saved")
+    page.get_by_role("button", name="Next").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(re.compile(r"Question 2\s+of 10"))
+    ready(page)
+    page.get_by_role("navigation", name="Questions").get_by_role("link", name=re.compile("^5")).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(re.compile(r"Question 5\s+of 10"))
+    ready(page)
+    assert dialogs == []
+
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Weakness report").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(re.compile(r"Question 5\s+of 10"))
+    assert dialogs == ["confirm"]  # dismissed: still in the exam
+
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Weakness report").click()
+    expect(page).to_have_url(re.compile(r"/insights/$"))
+    assert dialogs == ["confirm", "confirm"]  # accepted, and no second "Leave site?"
+
+    page.goto(f"{live_server.url}/exams/attempts/{attempt.pk}/3/")
+    ready(page)
+    page.locator("#answer-form label.choice").first.click()  # the browser asks only after a gesture
+    expect(page.locator("[data-save-status]")).to_contain_text("Saved")
+    # Closing the tab or typing an address: the page asks the browser to confirm (beforeunload).
+    asks = "() => { const event = new Event('beforeunload', {cancelable: true});"
+    asks += " window.dispatchEvent(event); return event.defaultPrevented; }"
+    assert page.evaluate(asks) is True
+    page.get_by_role("link", name="Review").click()  # within the exam: no longer asks
+    expect(page.get_by_role("heading", level=1)).to_have_text("Review")
+    assert dialogs == ["confirm", "confirm"]
