@@ -429,6 +429,7 @@ def _pacing(items: list[AttemptItem], attempt: Attempt) -> dict:
             for index, (item, value) in enumerate(zip(items, seconds, strict=True))
         ],
         "width": 40 + len(items) * 10,
+        "axis_middle": 30 + len(items) * 5,
         "budget_y": baseline - height(PACE_SECONDS),
         "over_budget": sum(value > PACE_SECONDS for value in seconds),
         "measured": any(seconds),

@@ -7,6 +7,9 @@ from ``insights.css``. Every chart sits beside a table that holds the same numbe
 
 from dataclasses import dataclass
 
+from django.utils import timezone
+from django.utils.formats import date_format
+
 from .report import PASS_MARK, DomainStats, ScopeStats
 
 SCALE_LOW, SCALE_HIGH = 100, 1000
@@ -47,7 +50,8 @@ def score_history(mocks, *, width: int = 640, height: int = 220) -> dict | None:
             x=round(left + (index * step if len(mocks) > 1 else plot_w / 2), 1),
             y=y(mock.scaled_score),
             score=mock.scaled_score,
-            label=f"{(mock.submitted_at or mock.started_at):%Y-%m-%d}",
+            # The language's own short date (Django's localisation), as everywhere else.
+            label=date_format(timezone.localtime(mock.submitted_at or mock.started_at), "SHORT_DATE_FORMAT"),
             passed=mock.scaled_score >= PASS_MARK,
         )
         for index, mock in enumerate(mocks)
