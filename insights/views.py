@@ -12,6 +12,7 @@ from accounts.owners import get_or_create_owner_id, owner_id_for
 from exams.assembly import NotEnoughQuestions
 from exams.attempts import check_start_rate, start_practice
 from exams.models import Attempt, Mode, Response
+from exams.scopes import scope_label
 from questions.models import Language, Question
 from quizapp.htmx import HtmxHttpRequest, render_page
 
@@ -59,6 +60,8 @@ def _open_attempts(owner_id: int | None, *, now) -> list[Attempt]:
     )
     for attempt in attempts:
         attempt.left_seconds = int((attempt.deadline - now).total_seconds()) if attempt.deadline else None
+        # "Practice · Domain 3: Applications of Foundation Models", never a bare "3".
+        attempt.label = attempt.blueprint.display_name if attempt.blueprint else scope_label(attempt.scope)
     return attempts
 
 
@@ -102,7 +105,10 @@ def practise(request: HtmxHttpRequest):
     """ "Practise this": start a practice session on one scope and go to its first question."""
     form = PractiseForm(request.POST)
     if not form.is_valid():
-        return HttpResponseBadRequest(" ".join(form.errors.get("scope", [])) or _("Choose what to practise."))
+        # Said in the page the form came from, never as a bare error page.
+        problems = [str(error) for errors in form.errors.values() for error in errors]
+        messages.error(request, " ".join(problems) or _("Choose what to practise."))
+        return _go(request, form.back_url(request, reverse("insights:report")))
     owner_id = get_or_create_owner_id(request)
     check_start_rate(request, owner_id)
     now = timezone.now()
