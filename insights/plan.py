@@ -210,12 +210,13 @@ class StudyPlanner:
         done = sum(1 for row in self.report.log if row["newest"] >= start)
         new_done = sum(1 for row in self.report.log if row["first"] >= start)
         first = self.today - timedelta(days=STREAK_WINDOW)
-        targets = {
-            day: target for day, target in ((date.fromisoformat(key), value) for key, value in stored.targets.items())
-        }
+        targets = {date.fromisoformat(key): value for key, value in stored.targets.items()}
         if self.today not in targets:
             # The morning's figures: what is left unseen now plus what was already learnt today.
-            targets[self.today] = [self.report.due_today + (done - new_done), new_per_day(unseen + new_done, days_left)]
+            targets[self.today] = [
+                self.report.due_today + (done - new_done),
+                new_per_day(unseen + new_done, days_left),
+            ]
             stored.targets = {day.isoformat(): value for day, value in sorted(targets.items()) if day >= first}
             # One upsert, whether the row exists or not (two tabs write the same figures).
             StudyPlan.objects.bulk_create(

@@ -7,8 +7,8 @@ bookmark, so the dashboard and the weakness report have figures to show.
 """
 
 import itertools
-from datetime import timedelta
 from dataclasses import dataclass
+from datetime import timedelta
 
 from django.urls import reverse
 from django.utils import timezone

@@ -5,25 +5,32 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('accounts', '0003_verbose_names'),
-        ('insights', '0002_verbose_names'),
+        ("accounts", "0003_verbose_names"),
+        ("insights", "0002_verbose_names"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='StudyPlan',
+            name="StudyPlan",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('exam_date', models.DateField(blank=True, null=True, verbose_name='exam date')),
-                ('targets', models.JSONField(blank=True, default=dict, verbose_name='daily targets')),
-                ('date_set_at', models.DateTimeField(blank=True, null=True, verbose_name='exam date set at')),
-                ('owner', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='study_plan', to='accounts.owner', verbose_name='owner')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("exam_date", models.DateField(blank=True, null=True, verbose_name="exam date")),
+                ("targets", models.JSONField(blank=True, default=dict, verbose_name="daily targets")),
+                ("date_set_at", models.DateTimeField(blank=True, null=True, verbose_name="exam date set at")),
+                (
+                    "owner",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="study_plan",
+                        to="accounts.owner",
+                        verbose_name="owner",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'study plan',
-                'verbose_name_plural': 'study plans',
+                "verbose_name": "study plan",
+                "verbose_name_plural": "study plans",
             },
         ),
     ]

@@ -11,7 +11,14 @@ from exams.models import Attempt
 from insights.models import StudyPlan
 from insights.plan import DEFAULT_NEW_PER_DAY, TaskShare, bank_by_task, new_per_day, share_out
 from insights.report import ScopeStats
-from tests.factories import AttemptFactory, AttemptItemFactory, GuestOwnerFactory, QuestionFactory, UserFactory
+from tests.factories import (
+    AttemptFactory,
+    AttemptItemFactory,
+    GuestOwnerFactory,
+    QuestionFactory,
+    ResponseFactory,
+    UserFactory,
+)
 
 from .helpers import NOW, answer, as_guest
 
@@ -58,7 +65,9 @@ def test_new_per_day_leaves_the_last_week_for_reviews():
 
 
 def _share(code, *, unseen, answers=0, correct=0):
-    return TaskShare(task=ScopeStats(kind="task", value=code, label=code, answers=answers, correct=correct), unseen=unseen)
+    return TaskShare(
+        task=ScopeStats(kind="task", value=code, label=code, answers=answers, correct=correct), unseen=unseen
+    )
 
 
 def test_share_out_gives_more_to_the_weakest_task_and_respects_unseen():
@@ -312,12 +321,11 @@ def test_deleting_history_deletes_targets_and_keeps_the_exam_date(client, guest,
 
 def _attempts(owner, questions, count):
     for index in range(count):
-        attempt = AttemptFactory(owner=owner, started_at=NOW - (index % 20) * DAY, status="submitted", submitted_at=NOW)
+        at = NOW - (index % 20) * DAY
+        attempt = AttemptFactory(owner=owner, started_at=at, status="submitted", submitted_at=NOW)
         question = questions[index % len(questions)]
         item = AttemptItemFactory(attempt=attempt, question=question, position=1)
-        from tests.factories import ResponseFactory
-
-        ResponseFactory(item=item, is_correct=index % 3 == 0, answered_at=NOW - (index % 20) * DAY)
+        ResponseFactory(item=item, is_correct=index % 3 == 0, answered_at=at)
 
 
 @pytest.mark.django_db
