@@ -162,19 +162,6 @@ class StudyPlanView:
     def seen(self) -> int:
         return self.bank - self.unseen
 
-    @property
-    def default_pace(self) -> bool:
-        return self.exam_date is None or self.date_passed or self.days_left == 0
-
-    @property
-    def bank_seen_on(self) -> date | None:
-        """When every question will have been answered at today's pace of new questions."""
-        if not self.unseen:
-            return None
-        if not self.new:
-            return None
-        return self.today + timedelta(days=math.ceil(self.unseen / self.new) - 1)
-
 
 class StudyPlanner:
     """Builds the study plan card for one owner from the weakness report's rows."""

@@ -283,6 +283,20 @@ def test_a_guests_plan_and_targets_move_to_the_account():
 
 
 @pytest.mark.django_db
+def test_a_guest_keeps_the_exam_date_and_todays_target_on_sign_up(client, bank):
+    client.post(reverse("insights:plan"), {"exam_date": "2026-07-01"})
+    answer(bank[0], owner=Owner.objects.get(), correct=True, at=NOW)
+    target = client.get(reverse("dashboard")).context["plan"].target
+
+    password = "a-long-unusual-passphrase"
+    client.post(reverse("accounts:signup"), {"username": "planner", "password1": password, "password2": password})
+
+    plan = client.get(reverse("dashboard")).context["plan"]
+    assert StudyPlan.objects.get().owner.user.username == "planner"
+    assert (plan.exam_date, plan.target, plan.done) == (date(2026, 7, 1), target, 1)
+
+
+@pytest.mark.django_db
 def test_a_guests_plan_moves_to_an_account_without_one():
     guest, account = GuestOwnerFactory(), Owner.objects.create(user=UserFactory())
     StudyPlan.objects.create(owner=guest, exam_date=date(2026, 7, 1), date_set_at=NOW)
