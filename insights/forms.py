@@ -73,7 +73,10 @@ class ExamDateForm(forms.Form):
     exam_date = forms.DateField(
         label=_("Exam date"),
         required=False,
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        help_text=_("Year-month-day, for example 2026-07-22."),
+        # A text field, not type=date: Chromium's date field puts focus on its inner
+        # segments, which never show :focus-visible (tests/e2e/test_keyboard.py).
+        widget=forms.DateInput(attrs={"autocomplete": "off", "inputmode": "numeric"}, format="%Y-%m-%d"),
     )
 
     def clean_exam_date(self):
