@@ -29,7 +29,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from functools import cached_property
 
-from django.db.models import Count, F, Max, Q
+from django.db.models import Count, F, Max, Min, Q
 
 from exams.grading import DEFAULT_PASS_MARK, scaled
 from exams.models import Attempt, Mode, Response
@@ -168,8 +168,9 @@ def readiness(domains: list[DomainStats]) -> Readiness:
 
 
 def by_question(owner_id: int, *, now: datetime):
-    """One row per question uid the owner answered, with the counts a ScopeStats needs and
-    the newest answer (which the review cache compares with), in one query.
+    """One row per question uid the owner answered, with the counts a ScopeStats needs, the
+    newest answer (which the review cache compares with) and the first (the study plan
+    counts questions new on the day they were first answered), in one query.
 
     The rows are as many as the questions answered, whatever the number of answers;
     summing them into task statements, domains and tags is left to Python.
@@ -189,6 +190,7 @@ def by_question(owner_id: int, *, now: datetime):
             week_answers=Count("pk", filter=week),
             week_correct=Count("pk", filter=week & right),
             newest=Max("answered_at"),
+            first=Min("answered_at"),
         )
     )
 

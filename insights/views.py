@@ -17,9 +17,10 @@ from questions.models import Language, Question
 from quizapp.htmx import HtmxHttpRequest, render_page
 
 from . import charts
-from .forms import DeleteHistoryForm, PractiseForm, TagOrderForm
+from .forms import DeleteHistoryForm, ExamDateForm, PractiseForm, TagOrderForm
 from .history import delete_history as delete_owner_history
 from .history import export_rows
+from .plan import new_question_ids, plan_for, set_exam_date
 from .report import WeaknessReport
 from .review import refresh_review_cards, review_queue
 
@@ -29,20 +30,46 @@ OPEN_ATTEMPTS = 3
 
 @require_GET
 def dashboard(request: HtmxHttpRequest):
+    return render(request, "insights/dashboard.html", _dashboard_context(request))
+
+
+def _dashboard_context(request: HtmxHttpRequest, *, plan_form: ExamDateForm | None = None) -> dict:
     owner_id = owner_id_for(request)
     now = timezone.now()
     report = WeaknessReport(owner_id, now=now)
     open_attempts = _open_attempts(owner_id, now=now)
-    returning = owner_id is not None and (bool(open_attempts) or report.answers > 0 or bool(report.mocks))
-    context = {
+    plan = plan_for(owner_id, report, now=now) if owner_id is not None else None
+    returning = owner_id is not None and (
+        bool(open_attempts) or report.answers > 0 or bool(report.mocks) or plan.exam_date is not None
+    )
+    if plan_form is None:
+        plan_form = ExamDateForm(initial={"exam_date": plan and plan.exam_date})
+    return {
         "returning": returning,
         "open_attempts": open_attempts,
         "report": report,
+        "plan": plan,
+        "plan_form": plan_form,
         "weakest": [task for task in report.weakest_tasks if task.answers][:3] if returning else [],
         "score_chart": charts.score_history(report.mocks, width=480, height=150) if returning else None,
         "now": now,
     }
-    return render(request, "insights/dashboard.html", context)
+
+
+@require_POST
+def study_plan(request: HtmxHttpRequest):
+    """Set or clear the exam date; today's target is set again from it."""
+    form = ExamDateForm(request.POST)
+    if not form.is_valid():
+        context = _dashboard_context(request, plan_form=form)
+        template = "insights/dashboard.html#study-plan" if request.htmx and context["returning"] else None
+        return render(request, template or "insights/dashboard.html", context)
+    owner_id = get_or_create_owner_id(request)
+    set_exam_date(owner_id, form.cleaned_data["exam_date"], now=timezone.now())
+    if request.htmx and request.headers.get("HX-Target") == "study-plan":
+        return render(request, "insights/dashboard.html#study-plan", _dashboard_context(request))
+    messages.success(request, _("Your study plan is updated."))
+    return _go(request, reverse("dashboard"))
 
 
 def _open_attempts(owner_id: int | None, *, now) -> list[Attempt]:
@@ -116,9 +143,15 @@ def practise(request: HtmxHttpRequest):
     if scope["kind"] == "due":
         question_ids = _due_question_ids(owner_id, now=now)
         count = len(question_ids)
+    elif scope["kind"] == "new":
+        report = WeaknessReport(owner_id, now=now)
+        question_ids = new_question_ids(owner_id, report, now=now, language=_language())
+        scope, count = {"kind": "unseen"}, len(question_ids)
     try:
         if scope["kind"] == "due" and not question_ids:
             raise NotEnoughQuestions(_("Nothing is due for review today."))
+        if scope["kind"] == "unseen" and question_ids == []:
+            raise NotEnoughQuestions(_("No new questions are left for today."))
         attempt = start_practice(
             owner_id, scope=scope, count=count, language=_language(), question_ids=question_ids, now=now
         )

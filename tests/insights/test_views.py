@@ -529,9 +529,9 @@ def test_dashboard_queries_do_not_grow_with_open_sessions(client, practised, dja
         AttemptItemFactory(attempt=session, position=1)
     client.get(reverse("dashboard"))  # builds the review cache
 
-    # session, open attempts, the log by question, its classification, task statements,
-    # mocks, review cards
-    with django_assert_num_queries(7):
+    # session, open attempts, the study plan, the log by question, its classification,
+    # task statements, review cards, the streak's days, mocks
+    with django_assert_num_queries(9):
         response = client.get(reverse("dashboard"))
 
     assert len(response.context["open_attempts"]) == open_sessions
