@@ -4,7 +4,7 @@ The draw works on light rows (id, status, task, case study, seen) so a 10,000-qu
 bank costs three small queries and a few milliseconds of Python; only the chosen
 questions are then fetched whole (``for_candidate()``) to be snapshotted.
 
-Rules (DESIGN §5 "Mock exam"):
+Rules (docs/exam-rules.md §3):
 - per-domain slot counts from the weights, by the largest-remainder method, separately
   for the scored and the unscored slots;
 - scored slots take published questions only; unscored slots take pilot questions

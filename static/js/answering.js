@@ -1,4 +1,4 @@
-// Optimistic answering for mock exams and practice (DESIGN.md §5 "Optimistic UI").
+// Optimistic answering for mock exams and practice (docs/answering-protocol.md §3).
 //
 // htmx does the requests: every answer form and toggle form has hx-post, hx-sync="this:queue
 // last" (one request at a time per form, only the newest queued) and a 10 s timeout. This
@@ -9,7 +9,7 @@
 //   - roll back to the last state the server confirmed when a save fails or times out,
 //     with "Not saved — retry" and a retry that re-sends exactly what the failed request
 //     carried (issue 22: a re-submit of the form alone loses the clicked button's value);
-//   - the keyboard shortcuts of DESIGN.md §5 / UI.md (never while typing in a field);
+//   - the keyboard shortcuts of docs/answering-protocol.md §4 (never while typing in a field);
 //   - ordering by drag (the vendored SortableJS), by move buttons and by Alt+↑/↓;
 //   - exam navigation that waits for a pending save.
 // Without this file every form still posts and redirects.
