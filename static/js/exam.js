@@ -136,8 +136,14 @@
     const xhr = event.detail.xhr;
     if (xhr?.getResponseHeader("HX-Redirect") || xhr?.getResponseHeader("HX-Refresh")) leaving = true;
   });
+  // Browsers show the "Leave site?" panel only after the candidate has touched the page, and
+  // log a blocked attempt otherwise: ask only once there was a click or a key press.
+  let touched = false;
+  for (const kind of ["pointerdown", "keydown"]) {
+    window.addEventListener(kind, () => (touched = true), { capture: true, once: true });
+  }
   window.addEventListener("beforeunload", (event) => {
-    if (leaving || submitted) return;
+    if (leaving || submitted || !touched) return;
     event.preventDefault();
     event.returnValue = "";
   });

@@ -14,6 +14,7 @@ from playwright.sync_api import expect
 
 from exams.models import Attempt
 from questions.models import TaskStatement
+from tests.answers import token
 from tests.exams.conftest import ensure_seeded, make_bank
 from tests.factories import OwnerFactory, make_single_question
 from tests.insights.helpers import answer
@@ -283,8 +284,8 @@ def test_every_practise_this_is_on_screen_at_390px(live_server, page, console_pr
 
 def test_from_the_results_practise_the_ones_i_missed_then_retake(live_server, page, console_problems, small_mock):
     attempt = start_mock(page, live_server)
-    first = attempt.items.get(position=1).snapshot
-    page.locator(f"#answer-form input[value='{first['key'][0]}']").check()
+    first = attempt.items.get(position=1)
+    page.locator(f"#answer-form input[value='{token(first, first.snapshot['key'][0])}']").check()
     expect(page.locator("[data-save-status]")).to_contain_text("Saved")
     submit_from_review(page, live_server, attempt)
 
