@@ -365,7 +365,7 @@ ABSOLUTE_ALLOWED = {
     "d3b-cpt-why-no-labels-needed": ("never change", "describes retrieval correctly; it is wrong only as an answer here"),
     "d4-automated-reasoning-detect-mode-findings": ("never for model", "a precise (false) claim about where findings occur"),
     "d5x-agentcore-identity-scope-credential-provider": ("never to request", "quotes a system-prompt instruction"),
-    "d5-case-immutable-prompt-records": ("never expire", "the name of the CloudWatch Logs retention setting"),
+    "d5-case-immutable-prompt-records": ("Never expire", "the name of the CloudWatch Logs retention setting"),
 }
 
 
@@ -394,8 +394,7 @@ GENERIC_WORDS = set(
 def distinctive_words(text: str) -> set[str]:
     words = {word.lower() for word in re.findall(r"[A-Za-z]{6,}", text)}
     # A crude singular, so that "instances" in a key matches "instance" in the stem.
-    words |= {word[:-1] for word in words if word.endswith("s") and not word.endswith("ss")}
-    return words - GENERIC_WORDS
+    return {word[:-1] if word.endswith("s") and not word.endswith("ss") else word for word in words} - GENERIC_WORDS
 
 
 def stem_words_only_in_the_key(question) -> set[str]:
@@ -410,11 +409,13 @@ def stem_words_only_in_the_key(question) -> set[str]:
 STEM_KEY_ALLOWED = {
     "d2-q-business-enterprise-assistant": "the stem lists every service the options name; the key is a name",
     "d3a-negative-prompt-sofa-images": "the stem names both prompt fields; the options choose between them",
-    "d3a-model-select-small-text-routing": "the stem names both candidate models; the options choose between them",
     "d4-interpretable-model-tax-audit-rules": "the stem names both candidate models; the options choose between them",
     "d3b-case-skyline-choose-distillation": "'response time' in the stem, logged 'responses' in the key: different meaning",
     "d5-privatelink-bedrock-from-private-subnets": "the endpoint is named after the API the stem calls; distractors are routes",
     "d5-model-registry-approval-gate": "every option is a registry practice; 'register' is the stem's process, not a hint",
+    # Issue 19 §4: an item keyed on a service closed to new customers says the company already uses it.
+    "d4-clarify-pretraining-age-imbalance": "names the closed service the firm already uses, with the distractors' services",
+    "d4-model-monitor-bias-drift-credit-limit": "names the closed service the lender already uses (existing customer)",
 }
 
 
