@@ -416,6 +416,7 @@ STEM_KEY_ALLOWED = {
     # Issue 19 §4: an item keyed on a service closed to new customers says the company already uses it.
     "d4-clarify-pretraining-age-imbalance": "names the closed service the firm already uses, with the distractors' services",
     "d4-model-monitor-bias-drift-credit-limit": "names the closed service the lender already uses (existing customer)",
+    "d3b-label-finetune-data-ground-truth": "names the closed services the company already uses, the key's and a distractor's",
 }
 
 
@@ -454,8 +455,11 @@ CLOSED_TO_NEW_CUSTOMERS = {
 
 
 def key_text(question) -> str:
-    if question.type in ("ordering", "matching"):
-        return question_text(question)
+    if question.type == "ordering":
+        return "\n".join(o.text for o in question.options)
+    if question.type == "matching":
+        # Extra matches (no prompt) are distractors.
+        return "\n".join(o.match for o in question.options if o.text)
     return "\n".join(o.text for o in question.options if o.correct)
 
 
@@ -467,9 +471,11 @@ def test_items_keyed_on_a_closed_service_say_the_company_is_an_existing_customer
     ]
 
     def situation(question):
-        return question.stem + (question.case_study.scenario or "" if question.case_study else "")
+        # A matching item may say it in the prompt that names the closed service's job.
+        prompts = " ".join(o.text for o in question.options) if question.type == "matching" else ""
+        return " ".join([question.stem, question.case_study.scenario or "" if question.case_study else "", prompts])
 
-    assert [q.uid for q in keyed if not re.search(r"\bexisting\b|\balready\b", situation(q), re.IGNORECASE)] == []
+    assert [q.uid for q in keyed if not re.search(r"\bexisting\b|\balready\b|\bhas used\b", situation(q), re.IGNORECASE)] == []
     assert [q.uid for q in keyed if "new customers" not in q.explanation] == []
 
 
