@@ -506,3 +506,17 @@ def test_english_items_use_us_spelling(english):
     }
 
     assert {uid: words for uid, words in found.items() if words} == {}
+
+
+# --- The Japanese edition's terms (issue 19 §5) ------------------------------------------------------
+
+# 事例 means a case-study scenario, so training examples are サンプル; one term per concept; no あなた
+# (AWS Japan's documentation does not address the reader); half-width brackets as in AWS Japan's docs.
+JAPANESE_AVOID = re.compile(r"事例|あなた|レビュアー|レビュワー|類似性検索|類似検索|制御性|可制御性|[（）]")
+
+
+def test_japanese_items_use_the_agreed_terms(japanese):
+    def text(question):
+        return question_text(question) + " ".join(option.rationale for option in question.options)
+
+    assert {q.uid: JAPANESE_AVOID.findall(text(q)) for q in japanese if JAPANESE_AVOID.search(text(q))} == {}
