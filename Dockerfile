@@ -11,7 +11,8 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     VIRTUAL_ENV=/opt/venv \
     PATH=/opt/venv/bin:$PATH \
     WEB_CONCURRENCY=3 \
-    PORT=8000
+    PORT=8000 \
+    FORWARDED_ALLOW_IPS=127.0.0.1,::1
 
 WORKDIR /app
 
@@ -42,4 +43,7 @@ HEALTHCHECK --interval=30s --timeout=5s --start-period=20s --retries=3 \
     CMD ["python3", "-c", "import os, urllib.request; urllib.request.urlopen(f\"http://127.0.0.1:{os.environ.get('PORT', '8000')}/healthz\", timeout=4)"]
 
 # Migrations run as a separate one-off command (docker run … python3 manage.py migrate).
-CMD ["sh", "-c", "exec gunicorn quizapp.wsgi --bind 0.0.0.0:${PORT} --workers ${WEB_CONCURRENCY} --no-control-socket --access-logfile - --forwarded-allow-ips='*'"]
+# gunicorn believes X-Forwarded-* only from FORWARDED_ALLOW_IPS: set it to the load balancer's
+# address, and TRUSTED_PROXY_HOPS to the number of proxies that append to X-Forwarded-For
+# (README, "Behind a proxy"). With WEB_CONCURRENCY > 1, gunicorn.conf.py requires REDIS_URL.
+CMD ["sh", "-c", "exec gunicorn quizapp.wsgi --bind 0.0.0.0:${PORT} --workers ${WEB_CONCURRENCY} --no-control-socket --access-logfile - --forwarded-allow-ips=\"${FORWARDED_ALLOW_IPS}\""]

@@ -8,6 +8,14 @@ class OwnerQuerySet(models.QuerySet):
         """Guests with no account whose last visit is before ``older_than``."""
         return self.filter(user__isnull=True, last_seen_at__lt=older_than)
 
+    def idle_guests(self, *, older_than):
+        """Guests with no account who never saved an answer and were last seen before
+        ``older_than``: what a script that drops its cookie leaves behind (each start writes
+        a snapshot of a whole mock), and what a visitor who only looked around never needs."""
+        return self.filter(user__isnull=True, last_seen_at__lt=older_than).exclude(
+            attempts__items__response__isnull=False
+        )
+
 
 class Owner(models.Model):
     """Who owns attempts, responses, bookmarks and reports: an account or a guest.

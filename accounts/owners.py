@@ -13,6 +13,8 @@ from django.contrib.auth import SESSION_KEY as AUTH_SESSION_KEY
 from django.http import HttpRequest
 from django.utils import timezone
 
+from quizapp import ratelimit
+
 from .models import Owner
 
 SESSION_KEY = "owner"
@@ -34,10 +36,15 @@ def owner_id_for(request: HttpRequest) -> int | None:
 
 
 def get_or_create_owner_id(request: HttpRequest) -> int:
-    """The owner id of this request, creating a guest owner for a new visitor."""
+    """The owner id of this request, creating a guest owner for a new visitor.
+
+    New guests are rate-limited per client address (``GUEST_ADDRESS_RATE``): a script that
+    drops its cookie on every request cannot mint owners without end.
+    """
     if (owner_id := owner_id_for(request)) is not None:
         touch(request)
         return owner_id
+    ratelimit.hit(ratelimit.per_address(request, "guest", "GUEST_ADDRESS_RATE"))
     owner = Owner.objects.create(guest_token=secrets.token_urlsafe(32))
     request.session[SESSION_KEY] = [owner.pk, None]
     return owner.pk

@@ -20,12 +20,14 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
+from django.conf import settings
 from django.db import IntegrityError, connection, transaction
 from django.db.models import Count, Q
 from django.utils.translation import gettext as _
 
 from questions.models import Question
 from questions.snapshots import take_snapshot
+from quizapp import ratelimit
 
 from .assembly import NotEnoughQuestions, draw_exam, seen_uids
 from .grading import Answer, grade, scaled_score
@@ -137,6 +139,25 @@ def _practice_order(owner_id: int, scope: dict, language: str, question_ids, rng
     return [pk for pk, _ in rows]
 
 
+def check_start_rate(request, owner_id: int) -> None:
+    """Raise ``RateLimited`` past ``START_RATE`` per owner or ``START_ADDRESS_RATE`` per client
+    address: every start writes a snapshot of each question it draws (a public contract: the
+    views of exams and insights call it before starting anything)."""
+    ratelimit.hit(
+        ratelimit.bucket("start:owner", owner_id, "START_RATE"),
+        ratelimit.per_address(request, "start", "START_ADDRESS_RATE"),
+    )
+
+
+def _cap_open_practice(owner_id: int, *, now: datetime) -> None:
+    """Finish the owner's oldest open practice sessions (as "Finish" does) so that, with the
+    one about to start, at most ``PRACTICE_OPEN_LIMIT`` are open."""
+    keep = max(settings.PRACTICE_OPEN_LIMIT - 1, 0)
+    oldest = Attempt.objects.in_progress().filter(owner_id=owner_id, mode=Mode.PRACTICE).order_by("-started_at", "-pk")
+    for session in oldest[keep:]:
+        submit_attempt(session, now=now)
+
+
 def start_practice(
     owner_id: int,
     *,
@@ -162,6 +183,7 @@ def start_practice(
     if not order:
         raise NotEnoughQuestions(_("No published questions match this choice yet."))
     chosen = order[: count or PRACTICE_BATCH]
+    _cap_open_practice(owner_id, now=now)
     stored_scope = dict(scope)
     if question_ids is not None:
         stored_scope["question_ids"] = list(question_ids)

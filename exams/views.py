@@ -22,6 +22,7 @@ from django_htmx.http import HttpResponseClientRedirect, HttpResponseClientRefre
 from accounts.owners import get_or_create_owner_id, owner_id_for
 from questions.models import Domain, Language, Question
 from questions.snapshots import original_view, public_view
+from quizapp import ratelimit
 from quizapp.htmx import HtmxHttpRequest, render_page
 
 from . import attempts
@@ -148,6 +149,7 @@ def exam_start(request: HtmxHttpRequest, slug: str):
     if request.method == "GET":
         return render(request, "exams/exam_start.html", {"blueprint": blueprint})
     owner_id = get_or_create_owner_id(request)
+    attempts.check_start_rate(request, owner_id)
     try:
         attempt = attempts.start_exam(owner_id, blueprint, now=timezone.now())
     except attempts.NotEnoughQuestions as error:
@@ -247,6 +249,8 @@ def answer(request: HtmxHttpRequest, pk: int, position: int):
     """
     now = timezone.now()
     item = _get_item(request, pk, position)
+    # The one cache round trip of a save (SAVE_RATE is generous: a fast clicker never meets it).
+    ratelimit.hit(ratelimit.bucket("save:owner", item.attempt.owner_id, "SAVE_RATE"), now=now.timestamp())
     attempt = item.attempt
     try:
         meta = read_save(request.POST)
@@ -492,6 +496,7 @@ def practice_start(request: HtmxHttpRequest):
         messages.error(request, " ".join(str(error) for errors in form.errors.values() for error in errors))
         return redirect("practice:picker")
     owner_id = get_or_create_owner_id(request)
+    attempts.check_start_rate(request, owner_id)
     data = form.cleaned_data
     try:
         session = attempts.start_practice(
@@ -701,6 +706,7 @@ def practice_mistakes(request: HtmxHttpRequest, pk: int):
     if not wrong:
         messages.info(request, _("No mistakes to practise in this session."))
         return redirect("practice:summary", session.pk)
+    attempts.check_start_rate(request, session.owner_id)
     try:
         retry = attempts.start_practice(
             session.owner_id,
@@ -727,7 +733,8 @@ def bookmark_list(request: HtmxHttpRequest):
     # A bookmark is by uid: show the question in the interface language when it exists.
     questions = {
         question.uid: question
-        for question in Question.objects.filter(uid__in=uids, language__in={Language.EN, language})
+        for question in Question.objects.drawable()
+        .filter(uid__in=uids, language__in={Language.EN, language})
         .select_related("task")
         .order_by(Case(When(language=language, then=1), default=0))
     }
@@ -747,7 +754,7 @@ def bookmark(request: HtmxHttpRequest, uid: str):
     form = ToggleForm(request.POST)
     if not form.is_valid():
         return HttpResponseBadRequest(_("Say whether to bookmark the question (state 1 or 0)."))
-    if not Question.objects.filter(uid=uid).exists():
+    if not Question.objects.drawable().filter(uid=uid).exists():  # no drafts, nothing retired
         raise Http404
     owner_id = get_or_create_owner_id(request)
     wanted = form.cleaned_data["state"]

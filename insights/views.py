@@ -10,7 +10,7 @@ from django_htmx.http import HttpResponseClientRedirect
 
 from accounts.owners import get_or_create_owner_id, owner_id_for
 from exams.assembly import NotEnoughQuestions
-from exams.attempts import start_practice
+from exams.attempts import check_start_rate, start_practice
 from exams.models import Attempt, Mode, Response
 from questions.models import Language, Question
 from quizapp.htmx import HtmxHttpRequest, render_page
@@ -104,6 +104,7 @@ def practise(request: HtmxHttpRequest):
     if not form.is_valid():
         return HttpResponseBadRequest(" ".join(form.errors.get("scope", [])) or _("Choose what to practise."))
     owner_id = get_or_create_owner_id(request)
+    check_start_rate(request, owner_id)
     now = timezone.now()
     scope, count, question_ids = form.cleaned_data["scope"], form.cleaned_data["count"], None
     if scope["kind"] == "due":

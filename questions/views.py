@@ -1,5 +1,6 @@
 from django.contrib import messages
-from django.shortcuts import get_object_or_404, redirect, render
+from django.http import Http404
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import get_language
@@ -8,23 +9,28 @@ from django.views.decorators.http import require_http_methods
 
 from accounts.owners import get_or_create_owner_id, owner_id_for
 from quizapp.htmx import HtmxHttpRequest
+from quizapp.ratelimit import RateLimited
 
 from .forms import ProblemReportForm
 from .models import Question
-from .reports import DuplicateReport, file_report, is_rate_limited
+from .reports import DuplicateReport, check_rate, file_report
 
 FRAGMENT = "questions/includes/report_problem.html"
 
 
 def _get_question(uid: str, language: str | None) -> Question:
-    """The question version the candidate saw: their language, else any version of the uid."""
-    versions = {question.language: question for question in Question.objects.filter(uid=uid)}
+    """The question version the candidate saw: their language, else any version of the uid.
+
+    Only what a mock or practice can show (published or pilot) is reachable: drafts and
+    retired questions are a 404, so this page cannot reveal their stems.
+    """
+    versions = {question.language: question for question in Question.objects.drawable().filter(uid=uid)}
     for code in (language, (get_language() or "en")[:2], "en"):
         if code in versions:
             return versions[code]
     if versions:
         return next(iter(versions.values()))
-    return get_object_or_404(Question, uid=uid, language=language or "en")
+    raise Http404
 
 
 @require_http_methods(["GET", "POST"])
@@ -46,36 +52,42 @@ def report_problem(request: HtmxHttpRequest, uid: str):
         "report_open": request.GET.get("open") == "1",
     }
     status = 200
+    retry_after = None
     if request.method == "POST":
-        if is_rate_limited(request, owner_id_for(request) or 0):
+        # A valid report needs an owner (a new guest's first one counts too); an invalid post
+        # counts against the owner if there is one, and always against the address.
+        owner_id = get_or_create_owner_id(request) if form.is_valid() else owner_id_for(request)
+        try:
+            check_rate(request, owner_id)
+        except RateLimited as refusal:
             context["report_message"] = _("Too many reports from you in the last hour; please try again later.")
-            status = 429
-        elif form.is_valid():
-            owner_id = get_or_create_owner_id(request)
-            try:
-                file_report(
-                    request,
-                    question=question,
-                    owner_id=owner_id,
-                    reason=form.cleaned_data["reason"],
-                    comment=form.cleaned_data["comment"],
-                    now=timezone.now(),
-                )
-            except DuplicateReport:
-                context["report_message"] = _(
-                    "You have already reported a problem with this question; an author will look at it."
-                )
-                context["report_duplicate"] = True
-            else:
-                context["report_done"] = True
-            if not request.htmx:
-                level = messages.INFO if context.get("report_duplicate") else messages.SUCCESS
-                text = context.get("report_message") or _("Thanks — reported. An author will look at it.")
-                messages.add_message(request, level, text)
-                return redirect(_safe_next(request, form.cleaned_data.get("next"), question))
+            status, retry_after = 429, refusal.retry_after
+    if request.method == "POST" and retry_after is None and form.is_valid():
+        try:
+            file_report(
+                question=question,
+                owner_id=owner_id,
+                reason=form.cleaned_data["reason"],
+                comment=form.cleaned_data["comment"],
+                now=timezone.now(),
+            )
+        except DuplicateReport:
+            context["report_message"] = _(
+                "You have already reported a problem with this question; an author will look at it."
+            )
+            context["report_duplicate"] = True
+        else:
+            context["report_done"] = True
+        if not request.htmx:
+            level = messages.INFO if context.get("report_duplicate") else messages.SUCCESS
+            text = context.get("report_message") or _("Thanks — reported. An author will look at it.")
+            messages.add_message(request, level, text)
+            return redirect(_safe_next(request, form.cleaned_data.get("next"), question))
     template = FRAGMENT if request.htmx else "questions/report_problem.html"
     response = render(request, template, context, status=status)
     response["Vary"] = "HX-Request"
+    if retry_after is not None:
+        response["Retry-After"] = str(retry_after)
     return response
 
 

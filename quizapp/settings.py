@@ -40,6 +40,18 @@ def envsecret(name: str) -> str:
     return os.getenv(name, "")
 
 
+def envrate(name: str, default: str) -> tuple[int, int]:
+    """A rate limit written "LIMIT/SECONDS" ("100/10": 100 per 10 seconds; "0/60": off)."""
+    value = os.getenv(name, default)
+    try:
+        limit, window = (int(part) for part in value.split("/"))
+    except ValueError:
+        raise ImproperlyConfigured(f"{name} must be LIMIT/SECONDS, e.g. 100/10, not {value!r}.") from None
+    if limit < 0 or window < 1:
+        raise ImproperlyConfigured(f"{name} needs a limit of 0 or more per 1 second or more, not {value!r}.")
+    return limit, window
+
+
 def envlist(name: str, default: str = "") -> list[str]:
     return [item.strip() for item in os.getenv(name, default).split(",") if item.strip()]
 
@@ -86,6 +98,7 @@ MIDDLEWARE = [
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "quizapp.htmx.HtmxLoginRedirectMiddleware",
+    "quizapp.middleware.PrivatePagesMiddleware",
 ]
 
 ROOT_URLCONF = "quizapp.urls"
@@ -153,18 +166,41 @@ LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "dashboard"
 LOGOUT_REDIRECT_URL = "dashboard"
 
-# Login throttling: this many failed attempts per username or per client address
-# within the window locks further attempts until the window passes.
+# Rate limits (quizapp/ratelimit.py). Failed passwords (log-in, the admin's log-in, password
+# change): this many per username within the window lock that username until the window ends;
+# past the per-address count, each further failure makes the address wait twice as long (at
+# most LOGIN_BACKOFF_MAX seconds), so the others behind one proxy are slowed, not locked out.
 LOGIN_FAILURE_LIMIT = envint("LOGIN_FAILURE_LIMIT", "5")
 LOGIN_FAILURE_WINDOW = envint("LOGIN_FAILURE_WINDOW", "900")
-# Unclaimed guest data older than this many days is removed by `purge_guests`.
+LOGIN_ADDRESS_FAILURE_LIMIT = envint("LOGIN_ADDRESS_FAILURE_LIMIT", "20")
+LOGIN_BACKOFF_MAX = envint("LOGIN_BACKOFF_MAX", "60")
+# Requests per window ("LIMIT/SECONDS"). Per-address limits are generous: a school or an
+# exam centre sits behind one address.
+SIGNUP_ADDRESS_RATE = envrate("SIGNUP_ADDRESS_RATE", "20/600")
+PASSWORD_RESET_ADDRESS_RATE = envrate("PASSWORD_RESET_ADDRESS_RATE", "10/3600")
+PASSWORD_RESET_EMAIL_RATE = envrate("PASSWORD_RESET_EMAIL_RATE", "3/3600")
+GUEST_ADDRESS_RATE = envrate("GUEST_ADDRESS_RATE", "300/3600")
+START_RATE = envrate("START_RATE", "30/3600")
+START_ADDRESS_RATE = envrate("START_ADDRESS_RATE", "300/3600")
+SAVE_RATE = envrate("SAVE_RATE", "100/10")
+PROBLEM_REPORT_RATE = envrate("PROBLEM_REPORT_RATE", "10/3600")
+PROBLEM_REPORT_ADDRESS_RATE = envrate("PROBLEM_REPORT_ADDRESS_RATE", "30/3600")
+# Starting one more practice session than this finishes the owner's oldest open ones.
+PRACTICE_OPEN_LIMIT = envint("PRACTICE_OPEN_LIMIT", "10")
+# How many proxies we run in front of gunicorn, each appending to X-Forwarded-For: the
+# client address is that many entries from the right (0: the connection's own address).
+TRUSTED_PROXY_HOPS = envint("TRUSTED_PROXY_HOPS", "0")
+# Unclaimed guest data older than this many days is removed by `purge_guests`; guests that
+# never saved an answer go after GUEST_IDLE_HOURS.
 GUEST_RETENTION_DAYS = envint("GUEST_RETENTION_DAYS", "30")
+GUEST_IDLE_HOURS = envint("GUEST_IDLE_HOURS", "24")
 
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English")), ("ja", _("Japanese"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 # The switcher's choice outlives the browser session (accounts also store it, see accounts.language).
 LANGUAGE_COOKIE_AGE = 365 * 24 * 60 * 60
+LANGUAGE_COOKIE_SAMESITE = "Lax"
 TIME_ZONE = os.getenv("TIME_ZONE", "UTC")
 USE_I18N = True
 USE_TZ = True
@@ -221,6 +257,11 @@ CSRF_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+# No page needs a camera, a microphone, the location or any other powerful feature.
+PERMISSIONS_POLICY = (
+    "accelerometer=(), browsing-topics=(), camera=(), display-capture=(), geolocation=(), gyroscope=(), "
+    "magnetometer=(), microphone=(), payment=(), usb=()"
+)
 # Answer posts are small; anything much bigger is hostile and is refused before parsing.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 200

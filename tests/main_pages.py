@@ -136,11 +136,13 @@ def build_pages(user, *, staff=None) -> Scene:
         ("exam submit confirm", reverse("exams:submit", args=[exam.pk])),
         ("exam results", reverse("exams:results", args=[finished.pk])),
         ("weakness report", reverse("insights:report")),
+        ("delete account", reverse("accounts:delete_account")),
     ]
     pages = [MainPage(name, url, "candidate") for name, url in candidate]
     pages += [
         MainPage("sign up", reverse("accounts:signup"), "anonymous"),
         MainPage("log in", reverse("accounts:login"), "anonymous"),
+        MainPage("password reset", reverse("accounts:password_reset"), "anonymous"),
         MainPage("admin question form", reverse("admin:questions_question_add"), "staff"),
     ]
     return Scene(owner=owner, exam=exam, finished=finished, practice=practice, japanese=japanese, pages=pages)
@@ -161,7 +163,9 @@ PAGE_NAMES = [
     "exam submit confirm",
     "exam results",
     "weakness report",
+    "delete account",
     "sign up",
     "log in",
+    "password reset",
     "admin question form",
 ]

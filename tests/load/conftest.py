@@ -6,6 +6,7 @@ from django.apps import apps
 from django.db import connections
 
 from tests.load.harness import Server
+from tests.redis_server import TEST_REDIS_URL, redis_client
 
 
 def pytest_configure(config):
@@ -58,8 +59,13 @@ def servers(exam_bank):
     Server. All are stopped (and the test's own connections closed) at teardown, before
     pytest-django flushes the database."""
     started: list[Server] = []
+    # Production runs several workers on Redis: so do these servers, on the test Redis
+    # database emptied first (rate-limit counters of an earlier run must not carry over).
+    redis = redis_client()
+    redis.flushdb()
 
     def start(**kwargs) -> Server:
+        kwargs.setdefault("redis_url", TEST_REDIS_URL)
         server = Server(**kwargs)
         started.append(server)
         return server.start()

@@ -66,7 +66,15 @@ class Server:
     """gunicorn (sync workers, production settings) on a loopback port, in its own
     process group so that a "crash" can take the master and its workers down at once."""
 
-    def __init__(self, *, port: int | None = None, workers: int = 3, database_url: str | None = None):
+    def __init__(
+        self,
+        *,
+        port: int | None = None,
+        workers: int = 3,
+        database_url: str | None = None,
+        redis_url: str | None = None,
+        env: dict[str, str] | None = None,
+    ):
         self.port = port or free_port()
         self.workers = workers
         self.origin = f"http://{HOST}:{self.port}"
@@ -88,6 +96,10 @@ class Server:
             DATABASE_URL=database_url or current_database_url(),
             LOG_LEVEL="WARNING",
         )
+        # Several workers need the shared cache (gunicorn.conf.py refuses to start without it).
+        if redis_url:
+            self.env["REDIS_URL"] = redis_url
+        self.env.update(env or {})
         self.process: subprocess.Popen | None = None
 
     def start(self, *, timeout: float = 60) -> "Server":
@@ -256,6 +268,8 @@ class Browser:
         self.stop = stop or threading.Event()
         self.deadline = deadline
         self.cookies: dict[str, str] = {}
+        # Sent with every request, e.g. the X-Forwarded-For a load balancer would add.
+        self.headers: dict[str, str] = {}
         self._connections: dict[int, http.client.HTTPConnection] = {}
 
     def _connection(self, server: Server) -> http.client.HTTPConnection:
@@ -278,7 +292,7 @@ class Browser:
         if self.stop.is_set():
             raise Stopped("stopped because another candidate failed")
         target = self.servers[server]
-        headers = {"Host": f"{HOST}:{target.port}"}
+        headers = {"Host": f"{HOST}:{target.port}", **self.headers}
         if self.cookies:
             headers["Cookie"] = "; ".join(f"{name}={value}" for name, value in self.cookies.items())
         body = None

@@ -7,7 +7,7 @@ from django.test import RequestFactory
 from django.urls import reverse
 
 from accounts.models import Owner
-from questions import reports, statistics
+from questions import statistics
 from questions.models import ProblemReport
 from tests.factories import (
     GuestOwnerFactory,
@@ -144,8 +144,8 @@ def test_unknown_reason_is_refused(client, question):
     assert not ProblemReport.objects.exists()
 
 
-def test_reports_are_rate_limited(client, monkeypatch, db):
-    monkeypatch.setattr(reports, "REPORT_LIMIT", 2)
+def test_reports_are_rate_limited(client, settings, db):
+    settings.PROBLEM_REPORT_RATE = (2, 3600)
     uids = [make_single_question().uid for _ in range(3)]
     for uid in uids[:2]:
         assert client.post(url(uid), {"reason": "typo"}, **HTMX).status_code == 200
@@ -153,6 +153,7 @@ def test_reports_are_rate_limited(client, monkeypatch, db):
     response = client.post(url(uids[2]), {"reason": "typo"}, **HTMX)
 
     assert response.status_code == 429
+    assert int(response["Retry-After"]) > 0
     assert "Too many reports from you in the last hour" in response.content.decode()
     assert ProblemReport.objects.count() == 2
 

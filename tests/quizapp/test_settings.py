@@ -81,3 +81,15 @@ def test_security_headers_present(client):
 
 def test_debug_is_off_under_test():
     assert settings.DEBUG is False
+
+
+def test_the_readme_documents_every_setting_read_from_the_environment():
+    """Each variable settings.py reads (env…("NAME", …)) appears in README's configuration table."""
+    import re
+
+    names = set(re.findall(r'env\w*\(\s*"([A-Z_]+)"', (ROOT / "quizapp" / "settings.py").read_text()))
+    names |= set(re.findall(r'os\.getenv\(\s*"([A-Z_]+)"', (ROOT / "quizapp" / "settings.py").read_text()))
+    readme = (ROOT / "README.md").read_text()
+    table = readme[readme.index("## Configuration") : readme.index("## Architecture")]
+
+    assert {name for name in names if f"`{name}`" not in table and f"`{name}`(" not in table} == set()

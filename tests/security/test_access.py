@@ -24,6 +24,8 @@ def _route_urls(scene) -> dict[str, str]:
         "app_label": "questions",
         "content_type_id": ContentType.objects.get_for_model(Question).pk,
         "id": scene.owner.user_id,
+        "uidb64": "MQ",
+        "token": "set-password",
     }
     urls = {}
     for name, _route, _view, parameters in routes():

@@ -3,11 +3,14 @@
 dashboard and `check --deploy`)."""
 
 import pytest
+from django.conf import settings
 from django.test import Client
 from django.urls import reverse
 
 from tests.factories import UserFactory
 from tests.main_pages import build_pages
+from tests.security.test_access import _route_urls
+from tests.security.test_ownership import MATRIX, _answer
 
 pytestmark = pytest.mark.django_db
 
@@ -46,6 +49,7 @@ def test_every_response_carries_the_security_headers(responses):
                 ("X-Content-Type-Options", "nosniff"),
                 ("Referrer-Policy", "same-origin"),
                 ("Cross-Origin-Opener-Policy", "same-origin"),
+                ("Permissions-Policy", settings.PERMISSIONS_POLICY),
             ]
             if headers.get(header) != value
         ]
@@ -114,3 +118,50 @@ def test_server_errors_do_not_leak_details(client, settings):
     assert response.status_code in (404, 405)
     assert b"Using the URLconf" not in response.content
     assert b"Traceback" not in response.content
+
+
+def test_permissions_policy_turns_off_powerful_features(client):
+    policy = client.get(reverse("dashboard")).headers["Permissions-Policy"]
+
+    for feature in ("camera", "microphone", "geolocation", "payment", "usb"):
+        assert f"{feature}=()" in policy
+
+
+def test_the_language_cookie_is_same_site_lax(client):
+    client.post(reverse("set_language"), {"language": "ja", "next": "/"}, secure=True)
+
+    cookie = client.cookies[settings.LANGUAGE_COOKIE_NAME]
+    assert cookie["samesite"] == "Lax"
+    assert cookie["secure"] is True
+
+
+def _no_store(response) -> bool:
+    return "no-store" in response.headers.get("Cache-Control", "")
+
+
+def test_no_page_or_fragment_of_the_site_may_be_stored_by_a_browser():
+    """Every route of the URL resolver, as the person whose data it shows, as a page and as an
+    htmx fragment (and the answer save's fragment): all say ``Cache-Control: no-store``, so a
+    shared computer does not show the last candidate's questions or results after log-out."""
+    user = UserFactory(is_staff=True, is_superuser=True)
+    scene = build_pages(user)
+    client = Client()
+    client.force_login(user)
+    urls = _route_urls(scene)
+    stored = {}
+    for name, url in urls.items():
+        if name in MATRIX and "GET" not in MATRIX[name][0]:
+            continue
+        for kind, headers in (("page", {}), ("htmx", {"HX-Request": "true", "HX-Target": "question-card"})):
+            response = client.get(url, headers=headers)
+            if not _no_store(response):
+                stored[f"{name} ({kind})"] = (response.status_code, response.headers.get("Cache-Control"))
+    save = client.post(
+        reverse("exams:answer", args=[scene.exam.pk, 3]), _answer(scene), headers={"HX-Request": "true"}
+    )
+    export = client.get(reverse("insights:export"))
+
+    assert len(urls) > 40
+    assert stored == {}
+    assert save.status_code == 200 and _no_store(save)
+    assert export["Content-Type"].startswith("text/csv") and _no_store(export)

@@ -57,6 +57,7 @@ NOT_OWNED = {
     "exams:start": "a blueprint's slug: the mock exams are the same for everyone",
     "practice:bookmark": "a question's uid: the bookmark changed is always the requester's own",
     "questions:report_problem": "a question's uid: anyone may report a problem with a published question",
+    "accounts:password_reset_confirm": "a signed one-time token: only whoever holds the mailed link gets in",
 }
 
 

@@ -1,0 +1,44 @@
+"""Response headers every page gets, and the one answer to a rate limit."""
+
+from django.conf import settings
+from django.http import HttpResponse
+from django.shortcuts import render
+from django.utils.cache import add_never_cache_headers
+from django.utils.translation import gettext as _
+
+from .ratelimit import RateLimited
+
+
+class PrivatePagesMiddleware:
+    """``Cache-Control: no-store`` on every response of the site's views, plus
+    ``Permissions-Policy``.
+
+    Nearly every page and fragment shows one person's data (their questions, answers,
+    results, reports, CSV), so none may stay in a browser's or a proxy's cache: on a shared
+    computer the next person must not see the last candidate's results after log-out.
+    Static files never get here (whitenoise answers them first, with their long cache).
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        add_never_cache_headers(response)
+        response.headers.setdefault("Permissions-Policy", settings.PERMISSIONS_POLICY)
+        return response
+
+    def process_exception(self, request, exception):
+        """A ``RateLimited`` from any view: 429 with ``Retry-After``. htmx gets one short
+        line (answering.js shows it beside "Not saved"), a page gets our layout."""
+        if not isinstance(exception, RateLimited):
+            return None
+        message = _("Too many requests from you just now: try again in %(seconds)s s.") % {
+            "seconds": exception.retry_after
+        }
+        if getattr(request, "htmx", False):
+            response = HttpResponse(message, status=429, content_type="text/plain; charset=utf-8")
+        else:
+            response = render(request, "429.html", {"message": message}, status=429)
+        response["Retry-After"] = str(exception.retry_after)
+        return response
