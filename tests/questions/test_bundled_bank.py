@@ -390,7 +390,7 @@ def test_no_distractor_is_wrong_because_of_an_absolute(english):
 GENERIC_WORDS = {
     "amazon", "bedrock", "sagemaker", "service", "model", "system", "customer", "company", "companie", "application",
     "prompt", "training", "inference", "should", "without", "within", "between", "because", "before", "during",
-    "through", "across", "against", "further", "option", "answer", "following", "select", "choose",
+    "through", "across", "against", "further", "option", "answer", "question", "following", "select", "choose",
 }  # fmt: skip
 
 
