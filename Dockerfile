@@ -35,7 +35,12 @@ RUN apt-get update \
     && python3 -m compileall -q accounts exams insights questions quizapp
 
 # A fixed numeric user, so orchestrators can verify it is not root.
-RUN useradd --uid 10001 --no-create-home --shell /usr/sbin/nologin quizapp
+# Images of imported questions (MEDIA_ROOT) live on a volume the app user can write;
+# the status files of background imports too (questions/imports.py).
+RUN useradd --uid 10001 --no-create-home --shell /usr/sbin/nologin quizapp \
+    && mkdir -p /data/media && chown 10001 /data/media
+ENV MEDIA_ROOT=/data/media
+VOLUME ["/data/media"]
 USER 10001
 
 EXPOSE 8000

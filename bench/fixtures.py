@@ -23,6 +23,7 @@ def make(threads: int) -> dict:
     from accounts.owners import SESSION_KEY
     from exams import attempts
     from exams.models import Blueprint
+    from exams.tokens import tokens_for
 
     blueprint = Blueprint.objects.get(slug="aif-c01-full")
     now = timezone.now()
@@ -50,7 +51,8 @@ def make(threads: int) -> dict:
                 "answers": [
                     {
                         "path": f"/exams/attempts/{attempt.pk}/{item.position}/answer/",
-                        "options": [row["id"] for row in item.snapshot["options"]],
+                        # What the page names the options by (exams.tokens), as a browser would post.
+                        "options": [tokens_for(item).token_for(row["id"]) for row in item.snapshot["options"]],
                     }
                     for item in singles
                 ],

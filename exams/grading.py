@@ -3,6 +3,8 @@
 Answer shapes follow ``questions.snapshots``: single ``[id]``, multiple ``[id, ...]``
 (sorted here), ordering ``[id, ...]`` in the chosen order, matching
 ``{str(prompt_id): match_id}``. An empty answer (``[]`` or ``{}``) means "not answered".
+Posts name options by the attempt item's tokens (``exams.tokens``); ``parse_answer``
+turns them back into ids, so what is stored and graded never depends on the page.
 
 Grading is all-or-nothing for every type, as on the real exam, and unanswered is wrong.
 """
@@ -12,6 +14,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.utils.translation import gettext_lazy as _
+
+from .tokens import MATCH, OPTION, ItemTokens
 
 # The exam's score scale and the pass mark of the seeded blueprints (docs/exam-rules.md §2).
 SCALE_LOW, SCALE_HIGH = 100, 1000
@@ -31,32 +35,27 @@ class AnswerError(ValueError):
     """
 
 
-def _as_id(value: str) -> int:
-    try:
-        number = int(value)
-    except (TypeError, ValueError):
-        raise AnswerError(_("“%(value)s” is not an option of this question.") % {"value": str(value)[:40]}) from None
-    if number <= 0:
-        raise AnswerError(_("“%(value)s” is not an option of this question.") % {"value": str(value)[:40]})
-    return number
-
-
-def parse_answer(snapshot: Mapping[str, Any], data) -> Answer:
+def parse_answer(snapshot: Mapping[str, Any], data, tokens: ItemTokens) -> Answer:
     """Read the answer to ``snapshot``'s question from a QueryDict (or a dict of lists).
 
-    Fields: ``choice`` (single, multiple; repeated), ``order`` (ordering; every item once,
-    in the chosen order), ``match-<prompt id>`` (matching; one per prompt, empty = unset).
-    Raises AnswerError for ids that are not this question's (another question's option
-    included), duplicates and partial orders.
+    The page names options by the item's tokens (``exams.tokens``), never by id. Fields:
+    ``choice`` (single, multiple; repeated), ``order`` (ordering; every item once, in the
+    chosen order), ``match-<prompt token>`` (matching; one per prompt, the value a match
+    token, empty = unset). The answer comes back in option ids, as it is stored and graded.
+    Raises AnswerError for anything that is not this item's token (another item's or
+    attempt's included, and a bare id), duplicates and partial orders.
     """
     kind = snapshot["type"]
-    option_ids = {row["id"] for row in snapshot["options"]}
     getlist = data.getlist if hasattr(data, "getlist") else lambda name: list(data.get(name, []))
 
+    def option(token: str, role: str = OPTION, message=None):
+        option_id = tokens.option_for(token, role)
+        if option_id is None:
+            raise AnswerError(message or _("The answer names an option that is not part of this question."))
+        return option_id
+
     if kind in ("single", "multiple"):
-        chosen = [_as_id(value) for value in getlist("choice") if value != ""]
-        if any(choice not in option_ids for choice in chosen):
-            raise AnswerError(_("The answer names an option that is not part of this question."))
+        chosen = [option(value) for value in getlist("choice") if value != ""]
         if len(set(chosen)) != len(chosen):
             raise AnswerError(_("The answer names the same option twice."))
         if kind == "single" and len(chosen) > 1:
@@ -64,35 +63,48 @@ def parse_answer(snapshot: Mapping[str, Any], data) -> Answer:
         return sorted(chosen)
 
     if kind == "ordering":
-        order = [_as_id(value) for value in getlist("order") if value != ""]
+        order = [option(value) for value in getlist("order") if value != ""]
         if not order:
             return []
-        if sorted(order) != sorted(option_ids) or len(set(order)) != len(order):
+        if sorted(order) != sorted(row["id"] for row in snapshot["options"]) or len(set(order)) != len(order):
             raise AnswerError(_("The order must list every item of this question exactly once."))
         return order
 
     if kind == "matching":
-        match_ids = {row["id"] for row in snapshot["matches"]}
         keys = data.keys() if hasattr(data, "keys") else []
         answer: dict[str, int] = {}
         for name in keys:
             if not name.startswith("match-"):
                 continue
-            prompt = _as_id(name.removeprefix("match-"))
-            if prompt not in option_ids:
-                raise AnswerError(_("The answer names a prompt that is not part of this question."))
+            prompt = option(
+                name.removeprefix("match-"), message=_("The answer names a prompt that is not part of this question.")
+            )
             values = getlist(name)
             if len(values) != 1:
                 raise AnswerError(_("Each prompt takes one match."))
             if values[0] == "":
                 continue
-            match = _as_id(values[0])
-            if match not in match_ids:
-                raise AnswerError(_("The answer names a match that is not part of this question."))
-            answer[str(prompt)] = match
+            answer[str(prompt)] = option(
+                values[0], MATCH, message=_("The answer names a match that is not part of this question.")
+            )
         return answer
 
     raise AnswerError(_("Unknown question type."))
+
+
+def apply_move(order: list, move: str, tokens: ItemTokens) -> list:
+    """Apply a no-JS ordering move ("<token>:up" / "<token>:down") to ``order`` (option ids)."""
+    token, _sep, direction = move.partition(":")
+    option_id = tokens.option_for(token)
+    if option_id is None or option_id not in order:
+        raise AnswerError(_("The move names an item that is not part of this question."))
+    if direction not in ("up", "down"):
+        raise AnswerError(_("An item moves up or down."))
+    index = order.index(option_id)
+    target = index - 1 if direction == "up" else index + 1
+    if 0 <= target < len(order):
+        order[index], order[target] = order[target], order[index]
+    return order
 
 
 def grade(snapshot: Mapping[str, Any], answer: Answer | None) -> bool:

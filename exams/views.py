@@ -27,9 +27,10 @@ from quizapp.htmx import HtmxHttpRequest, render_page
 
 from . import attempts
 from .forms import PracticeStartForm, SaveMeta, ToggleForm, read_save
-from .grading import AnswerError, domain_results, parse_answer
+from .grading import AnswerError, apply_move, domain_results, parse_answer
 from .models import Attempt, AttemptItem, Blueprint, Bookmark, Mode, Response
 from .scopes import scope_choices, scope_counts, scope_key, scope_label
+from .tokens import ItemTokens, tokens_for
 
 # The pace of the real exam: 90 minutes for 65 questions.
 PACE_SECONDS = 83
@@ -199,11 +200,12 @@ def exam_question(request: HtmxHttpRequest, pk: int, position: int):
     if item is None:
         raise Http404
     response = _response(item)
+    tokens = tokens_for(item)
     context = _exam_context(attempt, now=now, current=position)
     context |= {
         "item": item,
-        "question": public_view(item.snapshot),
-        "answer": response.answer if response else None,
+        "question": public_view(item.snapshot, tokens),
+        "answer": tokens.public_answer(response.answer if response else None),
         "next_seq": (response.seq if response else 0) + 1,
         "spent": response.time_spent_ms if response else 0,
         "previous_position": position - 1 if position > 1 else None,
@@ -224,44 +226,32 @@ def _next_url(attempt: Attempt, position: int, go: str, total: int) -> str:
     return reverse("exams:question", args=[attempt.pk, position])
 
 
-def _apply_move(order: list[int], move: str) -> list[int]:
-    """Apply a no-JS ordering move ("<id>:up" / "<id>:down"); AnswerError if malformed."""
-    pk, _sep, direction = move.partition(":")
-    try:
-        index = order.index(int(pk))
-    except ValueError:
-        raise AnswerError(_("The move names an item that is not part of this question.")) from None
-    if direction not in ("up", "down"):
-        raise AnswerError(_("An item moves up or down."))
-    target = index - 1 if direction == "up" else index + 1
-    if 0 <= target < len(order):
-        order[index], order[target] = order[target], order[index]
-    return order
-
-
 @require_POST
 def answer(request: HtmxHttpRequest, pk: int, position: int):
     """Save an answer to one item: the one answering path of mock exams and practice.
 
-    Bad input (ids that are not this question's, a malformed seq) is a 400 and writes
-    nothing. A save after the attempt ended is refused (409 + HX-Redirect for htmx). A
-    stale save (older seq) is ignored and answered with the stored state.
+    Options are named by the item's tokens (``exams.tokens``). Bad input (tokens that are
+    not this item's, a malformed seq) is a 400 and writes nothing. A save after the attempt
+    ended is refused (409 + HX-Redirect for htmx). A stale save (older seq) is ignored and
+    answered with the stored state.
     """
     now = timezone.now()
     item = _get_item(request, pk, position)
     # The one cache round trip of a save (SAVE_RATE is generous: a fast clicker never meets it).
     ratelimit.hit(ratelimit.bucket("save:owner", item.attempt.owner_id, "SAVE_RATE"), now=now.timestamp())
     attempt = item.attempt
+    tokens = tokens_for(item)
     try:
         meta = read_save(request.POST)
-        given = parse_answer(item.snapshot, request.POST)
+        given = parse_answer(item.snapshot, request.POST, tokens)
         if move := request.POST.get("move"):
             order = given or [row["id"] for row in item.snapshot["options"]]
-            given = _apply_move(list(order), move)
+            given = apply_move(list(order), move, tokens)
     except AnswerError as error:
-        return HttpResponseBadRequest(str(error))
+        # Plain text: the message must never become markup.
+        return HttpResponseBadRequest(str(error), content_type="text/plain; charset=utf-8")
     if not attempt.is_exam:
-        return _practice_answer(request, item, given, meta, now=now)
+        return _practice_answer(request, item, given, meta, tokens, now=now)
 
     # Moving on from an untouched question writes nothing; clearing a saved answer does.
     if given or _response(item) is not None:
@@ -569,17 +559,20 @@ def practice_question(request: HtmxHttpRequest, pk: int, position: int):
     bookmarked = Bookmark.objects.filter(owner_id=session.owner_id, question_uid=item.snapshot["uid"]).exists()
     context = _practice_context(session, item, answered_count=answered_count, bookmarked=bookmarked)
     response = _response(item)
+    tokens = tokens_for(item)
     order = request.GET.get("order")
     proposed = None
     if order and response is None:
         try:
-            proposed = parse_answer(item.snapshot, {"order": order.split(",")})
+            proposed = parse_answer(item.snapshot, {"order": order.split(",")}, tokens)
         except AnswerError:
             proposed = None
     context |= {
-        "question": public_view(item.snapshot),
+        "question": public_view(item.snapshot, tokens),
         "snapshot": item.snapshot if response else None,
-        "answer": response.answer if response else proposed,
+        # Answered: the feedback marks the stored answer (option ids) on the snapshot. Not yet:
+        # the form shows the no-JS proposal in the page's tokens.
+        "answer": response.answer if response else tokens.public_answer(proposed),
         "is_correct": response.is_correct if response else None,
         "confidence_label": response.get_confidence_display() if response else "",
         "next_seq": (response.seq if response else 0) + 1,
@@ -604,17 +597,19 @@ def practice_original(request: HtmxHttpRequest, pk: int, position: int):
     return render_page(request, "exams/practice_original.html", context, partials=("original",))
 
 
-def _practice_answer(request: HtmxHttpRequest, item: AttemptItem, given, meta: SaveMeta, *, now) -> HttpResponse:
+def _practice_answer(
+    request: HtmxHttpRequest, item: AttemptItem, given, meta: SaveMeta, tokens: ItemTokens, *, now
+) -> HttpResponse:
     """The practice half of ``answer``: the first answer is final and brings the verdict."""
     session = item.attempt
     if request.POST.get("move"):
         # No-JS ordering: a move only rearranges the proposal; "Check answer" submits it.
-        order = ",".join(str(pk) for pk in given)
+        order = ",".join(tokens.public_answer(given))
         return redirect(f"{reverse('practice:question', args=[session.pk, item.position])}?order={order}")
     if not given:
         context = _practice_context(session, item, answered_count=0, bookmarked=False)
         context |= {
-            "question": public_view(item.snapshot),
+            "question": public_view(item.snapshot, tokens),
             "snapshot": None,
             "answer": None,
             "next_seq": meta.seq + 1,
@@ -641,7 +636,7 @@ def _practice_answer(request: HtmxHttpRequest, item: AttemptItem, given, meta: S
     answered_count = session.items.filter(response__isnull=False).count()
     context = _practice_context(session, item, answered_count=answered_count, bookmarked=False)
     context |= {
-        "question": public_view(item.snapshot),
+        "question": public_view(item.snapshot, tokens),
         "snapshot": item.snapshot,
         "answer": result.answer,
         "is_correct": result.is_correct,

@@ -42,6 +42,8 @@ BIN = Path(sys.executable).parent
 OUT = ROOT / "loadtest" / "out"
 P95_LIMIT_MS = 1000
 MEAN_THINK_SECONDS = 60  # the middle of the 30–90 s of real think time per question
+# The server's key: the checker needs it too, to read the option tokens the pages carried.
+SECRET_KEY = "loadtest-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz-ABCDEFG"
 
 
 def parse_args(argv=None):
@@ -69,7 +71,7 @@ def server_env(args) -> dict:
         "DJANGO_SETTINGS_MODULE": "tests.load.settings",
         "PYTHONPATH": str(ROOT),
         "DEBUG": "false",
-        "SECRET_KEY": "loadtest-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz-ABCDEFG",
+        "SECRET_KEY": SECRET_KEY,
         "SECURE_SSL_REDIRECT": "false",
         "ALLOWED_HOSTS": "127.0.0.1",
         "DATABASE_URL": args.database_url,
@@ -161,7 +163,7 @@ def read_stats() -> list[dict]:
 
 def check_database(args) -> dict:
     """Compare what the server acknowledged with what the database holds."""
-    os.environ |= {"DATABASE_URL": args.database_url, "SECRET_KEY": "x" * 60, "DEBUG": "true"}
+    os.environ |= {"DATABASE_URL": args.database_url, "SECRET_KEY": SECRET_KEY, "DEBUG": "true"}
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "quizapp.settings")
     sys.path.insert(0, str(ROOT))
     import django
@@ -171,6 +173,7 @@ def check_database(args) -> dict:
 
     from exams.grading import grade, parse_answer, scaled_score
     from exams.models import Attempt, AttemptItem
+    from exams.tokens import tokens_for
 
     ledger = json.loads((OUT / "ledger.json").read_text())
     newest: dict[tuple[int, int], dict] = {}
@@ -187,7 +190,7 @@ def check_database(args) -> dict:
         fields = MultiValueDict()
         for name, value in save["fields"]:
             fields.appendlist(name, value)
-        if response is None or response.seq != save["seq"] or response.answer != parse_answer(item.snapshot, fields):
+        if response is None or response.seq != save["seq"] or response.answer != parse_answer(item.snapshot, fields, tokens_for(item)):
             lost.append(key)
     attempts = list(Attempt.objects.exams())
     unscored, miscounted = [], []

@@ -8,8 +8,8 @@ from django.contrib.admin.views.main import ChangeList
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.validators import URLValidator
 from django.forms.models import BaseInlineFormSet
-from django.http import HttpResponse
-from django.shortcuts import get_object_or_404
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
@@ -18,7 +18,8 @@ from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from .formats.base import OptionData, QuestionData
+from . import imports
+from .formats.base import Hints, OptionData, QuestionData
 from .models import (
     CaseStudy,
     Domain,
@@ -274,6 +275,16 @@ class ImportForm(forms.Form):
     skip_unsupported = forms.BooleanField(
         label=_("Skip unsupported question types (essay, numerical, short answer…) and list them"), required=False
     )
+    skip_invalid = forms.BooleanField(
+        label=_("Skip questions with errors, list them with the reason, and import the rest"), required=False
+    )
+
+    def hints(self) -> Hints:
+        """Messages name this form's fields, not the command's options."""
+        return Hints(
+            skip_unsupported=_("tick “%(field)s” to skip them") % {"field": self.fields["skip_unsupported"].label},
+            task=_("choose a “%(field)s” above") % {"field": self.fields["task"].label},
+        )
 
 
 class ExportForm(forms.Form):
@@ -408,6 +419,7 @@ class QuestionAdmin(admin.ModelAdmin):
         return [
             path("<path:object_id>/preview/", wrap(self.preview_view), name="questions_question_preview"),
             path("import/", wrap(self.import_view), name="questions_question_import"),
+            path("import/<str:token>/", wrap(self.import_status_view), name="questions_question_import_status"),
             path("export/", wrap(self.export_view), name="questions_question_export"),
             *super().get_urls(),
         ]
@@ -435,17 +447,20 @@ class QuestionAdmin(admin.ModelAdmin):
         form = ImportForm(request.POST or None, request.FILES or None)
         result = None
         if request.method == "POST" and form.is_valid():
-            sources = [
-                Source(name=upload.name, data=_read_upload(upload), size=upload.size)
-                for upload in form.cleaned_data["files"]
-            ]
+            uploads = form.cleaned_data["files"]
+            sources = [Source(name=upload.name, data=_read_upload(upload), size=upload.size) for upload in uploads]
             task = form.cleaned_data["task"]
-            result = import_sources(
-                sources,
-                dry_run=form.cleaned_data["dry_run"],
-                task=task.code if task else None,
-                skip_unsupported=form.cleaned_data["skip_unsupported"],
-            )
+            options = {
+                "dry_run": form.cleaned_data["dry_run"],
+                "task": task.code if task else None,
+                "skip_unsupported": form.cleaned_data["skip_unsupported"],
+                "skip_invalid": form.cleaned_data["skip_invalid"],
+                "hints": form.hints(),
+            }
+            if sum(upload.size for upload in uploads) > settings.QUESTION_IMPORT_BACKGROUND_BYTES:
+                token = imports.start(sources, **options)
+                return redirect("admin:questions_question_import_status", token=token)
+            result = import_sources(sources, **options)
             if result.ok and not result.dry_run:
                 messages.success(request, result.summary())
         context = {
@@ -454,6 +469,24 @@ class QuestionAdmin(admin.ModelAdmin):
             "opts": self.opts,
             "form": form,
             "result": result,
+        }
+        return TemplateResponse(request, "admin/questions/question/import.html", context)
+
+    def import_status_view(self, request, token):
+        """A big import running in the background (``questions.imports``): its state, then its result."""
+        if not (self.has_add_permission(request) and self.has_change_permission(request)):
+            raise PermissionDenied
+        job = imports.status(token)
+        if job is None:
+            raise Http404
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Import questions"),
+            "opts": self.opts,
+            "form": ImportForm(),
+            "job": job,
+            "result": job.get("result"),
+            "form_action": reverse("admin:questions_question_import"),
         }
         return TemplateResponse(request, "admin/questions/question/import.html", context)
 

@@ -1,19 +1,44 @@
 """The small, safe Markdown subset used in stems, options and explanations.
 
-markdown-it-py parses CommonMark with raw HTML switched off; nh3 (Ammonia) then keeps
+markdown-it-py parses CommonMark plus tables. Raw HTML is text, except the inline tags
+``<sup>``/``<sub>`` exactly as written (imported Moodle text keeps its exponents and
+formulas); images render only when they are the app's own stored question images
+(``questions.media``), anything else shows as the text it is. nh3 (Ammonia) then keeps
 only the tags below, so nothing an author or an imported file writes can inject markup.
 """
 
+import html
 import re
 
 import nh3
 from django.utils.safestring import SafeString, mark_safe
 from markdown_it import MarkdownIt
+from markdown_it.token import Token
 
-_md = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False}).disable("image")
+ALLOWED_TAGS = {"p", "strong", "em", "code", "pre", "ul", "ol", "li", "a", "br", "blockquote", "sup", "sub", "img"}
+ALLOWED_TAGS |= {"table", "thead", "tbody", "tr", "th", "td"}
+ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "img": {"src", "alt"}}
+_KEPT_HTML = re.compile(r"^</?(sup|sub)>$")
+_OWN_IMAGE = re.compile(r"^/questions/media/[0-9a-f]{64}\.(png|jpg|gif|webp)$")
 
-ALLOWED_TAGS = {"p", "strong", "em", "code", "pre", "ul", "ol", "li", "a", "br", "blockquote"}
-ALLOWED_ATTRIBUTES = {"a": {"href", "title"}}
+
+def _only_safe_html_and_own_images(state) -> None:
+    """Turn raw HTML other than <sup>/<sub>, and images that are not ours, back into text."""
+    for block in state.tokens:
+        for index, token in enumerate(block.children or []):
+            if token.type == "html_inline" and not _KEPT_HTML.match(token.content):
+                block.children[index] = Token("text", "", 0, content=token.content)
+            elif token.type == "image" and not _OWN_IMAGE.match(token.attrGet("src") or ""):
+                source = f"![{token.content}]({token.attrGet('src') or ''})"
+                block.children[index] = Token("text", "", 0, content=source)
+
+
+_md = (
+    MarkdownIt("commonmark", {"html": True, "linkify": False, "typographer": False})
+    .disable("html_block")
+    .enable("table")
+)
+_md.core.ruler.push("only_safe_html", _only_safe_html_and_own_images)
 
 
 # Text without any character Markdown gives meaning to renders as one escaped paragraph.
@@ -27,15 +52,22 @@ def render_markdown(text: str) -> SafeString:
     if text == text.strip() and not _NEEDS_PARSER.search(text):
         # Nothing to escape: &, < and > send the text to the parser.
         return mark_safe(f"<p>{text}</p>\n" if text else "")  # noqa: S308
-    html = _md.render(text)
-    clean = nh3.clean(
-        html,
-        tags=ALLOWED_TAGS,
-        attributes=ALLOWED_ATTRIBUTES,
-        url_schemes={"http", "https", "mailto"},
-        link_rel="noopener noreferrer nofollow",
-    )
-    return mark_safe(clean)  # noqa: S308 -- sanitized by nh3 just above
+    return mark_safe(clean(_md.render(text)))  # noqa: S308 -- sanitized by nh3 in clean()
+
+
+# One sanitizer built once: building ammonia's per call was most of the cost of a clean.
+_cleaner = nh3.Cleaner(
+    tags=ALLOWED_TAGS,
+    attributes=ALLOWED_ATTRIBUTES,
+    url_schemes={"http", "https", "mailto"},
+    link_rel="noopener noreferrer nofollow",
+)
+_text_only = nh3.Cleaner(tags=set())
+
+
+def clean(markup: str) -> str:
+    """``markup`` with only the tags and attributes the bank may use."""
+    return _cleaner.clean(markup)
 
 
 def render_inline(text: str) -> SafeString:
@@ -44,3 +76,42 @@ def render_inline(text: str) -> SafeString:
     if html.startswith("<p>") and html.endswith("</p>") and html.count("<p>") == 1:
         html = html[3:-4]
     return mark_safe(html)  # noqa: S308 -- came from render_markdown
+
+
+# Stored HTML that is one paragraph (or none) of text without "<", ">" or "&" has no tag
+# and no entity inside: most bank text. It needs no parser to be shown or read as text.
+_MARKUP_CHARACTER = re.compile(r"[<>&]")
+
+
+def _bare_text(markup: str) -> str | None:
+    """The text of ``markup`` if it is one paragraph (or none) with no tag or entity in it."""
+    if markup.startswith("<p>") and markup.endswith(("</p>", "</p>\n")):
+        markup = markup[3 : markup.rindex("</p>")]
+    return None if _MARKUP_CHARACTER.search(markup) else markup
+
+
+def stored_html(markup: str) -> SafeString:
+    """HTML that ``render_markdown`` made earlier and something stored (a snapshot), ready
+    for a page: sanitized again, then marked safe. Whatever the stored string holds (an old
+    snapshot, a bug, a hand-edited row), only the allowed tags and attributes come through.
+    """
+    markup = str(markup or "")
+    if _bare_text(markup) is not None:
+        return mark_safe(markup)  # noqa: S308 -- text in at most one <p>: no tag, no entity
+    return mark_safe(clean(markup))  # noqa: S308 -- sanitized by nh3
+
+
+# Where a block ends, plain text needs a space ("<p>a</p><p>b</p>" reads "a b", not "ab").
+_BLOCK_END = re.compile(r"</(?:p|li|blockquote|pre)>|<br\s*/?>")
+
+
+def plain_text(markup: str) -> str:
+    """The text of stored HTML, for an attribute (aria-label) or an ``<option>``: tags
+    dropped and entities decoded, as a plain str (not safe), so the template escapes it
+    exactly once. (``strip_tags`` kept the entities, which then showed twice escaped, and
+    handed a SafeString back unescaped.)"""
+    markup = str(markup or "")
+    if (text := _bare_text(markup)) is not None:
+        return " ".join(text.split())
+    text = _text_only.clean(_BLOCK_END.sub(" ", markup))
+    return " ".join(html.unescape(text).split())

@@ -5,10 +5,16 @@ An attempt stores ``take_snapshot(question, rng)`` for each of its items: the re
 for this attempt, and the key. Pages render from the snapshot, so editing or retiring a
 question later never changes an attempt, and a page needs no query for the options.
 
-Before an attempt is submitted, templates get only ``public_view(snapshot)``, which has
-no key, no rationale and no explanation: nothing there can leak the answer.
+Every text is a plain ``str`` (never a SafeString): templates show it only through the
+``markup`` filters (``author_html`` cleans it again and marks it safe, ``author_text`` gives
+its text for attributes and ``<option>``), so author text is escaped exactly once.
 
-Answer shapes (what the browser posts, what ``key`` holds):
+Before an attempt is submitted, templates get only ``public_view(snapshot, tokens)``, which
+has no key, no rationale, no explanation and no option id (options are named by the attempt
+item's opaque tokens, ``exams.tokens``): nothing there can leak the answer.
+
+Answer shapes (what ``key`` holds and responses store; a page posts the same in the
+attempt item's tokens, which ``exams.grading.parse_answer`` reads back):
 - single:   ``[option_id]``
 - multiple: ``[option_id, ...]`` (order irrelevant)
 - ordering: ``[option_id, ...]`` in the chosen order
@@ -17,12 +23,18 @@ Answer shapes (what the browser posts, what ``key`` holds):
 """
 
 import random
-from typing import Any
+from typing import Any, Protocol
 
 from .markup import render_inline, render_markdown
 from .models import Language, Option, Question
 
 SNAPSHOT_VERSION = 1
+
+
+def _html(safe) -> str:
+    """Rendered HTML as a plain str: a SafeString's str() is itself, and a snapshot must not
+    carry "safe" into a template (strip_tags returned it unchanged, unescaped, in aria-label)."""
+    return str.__str__(safe)
 
 
 def take_snapshot(question: Question, rng: random.Random | None = None) -> dict[str, Any]:
@@ -36,8 +48,8 @@ def take_snapshot(question: Question, rng: random.Random | None = None) -> dict[
     rows = [
         {
             "id": option.pk,
-            "text": render_inline(option.text),
-            "rationale": str(render_markdown(option.rationale)),
+            "text": _html(render_inline(option.text)),
+            "rationale": _html(render_markdown(option.rationale)),
             "correct": option.is_correct,
         }
         for option in options
@@ -54,15 +66,15 @@ def take_snapshot(question: Question, rng: random.Random | None = None) -> dict[
         "domain": question.task.domain.number,
         "task": question.task.code,
         "tags": sorted(tag.slug for tag in question.tags.all()),
-        "stem": str(render_markdown(question.stem)),
-        "explanation": str(render_markdown(question.explanation)),
+        "stem": _html(render_markdown(question.stem)),
+        "explanation": _html(render_markdown(question.explanation)),
         "references": list(question.references),
         "case_study": None,
     }
     if question.case_study_id:
         snapshot["case_study"] = {
             "uid": question.case_study.uid,
-            "scenario": str(render_markdown(question.case_study.scenario)),
+            "scenario": _html(render_markdown(question.case_study.scenario)),
         }
     if kind == Question.Type.SINGLE:
         snapshot["key"] = [row["id"] for row in rows if row["correct"]]
@@ -72,29 +84,48 @@ def take_snapshot(question: Question, rng: random.Random | None = None) -> dict[
         snapshot["key"] = [row["id"] for row in rows]
     else:
         snapshot["key"] = {str(row["id"]): row["id"] for row in rows}
-        matches = [{"id": option.pk, "text": render_inline(option.match)} for option in options]
+        matches = [{"id": option.pk, "text": _html(render_inline(option.match))} for option in options]
         if rng is not None:
             rng.shuffle(matches)
-        snapshot["matches"] = [{"id": match["id"], "text": str(match["text"])} for match in matches]
-    for row in rows:
-        row["text"] = str(row["text"])
+        snapshot["matches"] = matches
     if rng is not None:
         rng.shuffle(rows)
     snapshot["options"] = rows
     return snapshot
 
 
-def public_view(snapshot: dict[str, Any]) -> dict[str, Any]:
-    """The snapshot without anything that reveals the answer (key, rationales, explanation)."""
-    hidden = {"key", "explanation", "references"}
+class Tokens(Protocol):
+    def token_for(self, option_id: Any, role: str = ...) -> str: ...
+
+
+def public_view(snapshot: dict[str, Any], tokens: Tokens | None = None) -> dict[str, Any]:
+    """The snapshot without anything that reveals the answer: no key, rationale,
+    explanation, or option id. Options and matches are named by ``tokens`` (an attempt
+    item's ``exams.tokens.ItemTokens``: opaque, unique to the item, in no order); without
+    tokens (the admin preview, which shows the key anyway) by their display position.
+    """
+    hidden = {"key", "explanation", "references", "id", "options", "matches"}
     view = {name: value for name, value in snapshot.items() if name not in hidden}
-    view["options"] = [{"id": row["id"], "text": row["text"]} for row in snapshot["options"]]
+
+    def name(option_id: Any, role: str, index: int) -> str:
+        return tokens.token_for(option_id, role) if tokens is not None else f"{role}{index}"
+
+    view["options"] = [
+        {"token": name(row["id"], "o", index), "text": row["text"]}
+        for index, row in enumerate(snapshot["options"], start=1)
+    ]
+    if "matches" in snapshot:
+        view["matches"] = [
+            {"token": name(row["id"], "m", index), "text": row["text"]}
+            for index, row in enumerate(snapshot["matches"], start=1)
+        ]
     return view
 
 
 def original_view(snapshot: dict[str, Any], language: str = Language.EN) -> dict[str, Any] | None:
     """The question of ``snapshot`` as written in ``language`` (its original), without the
-    key, its options in the snapshot's display order; None if the uid has no such item.
+    key or any option id, its options in the snapshot's display order; None if the uid has
+    no such item.
 
     Translations keep their options' positions, so an option's position matches it with
     its original. Three queries.
@@ -113,18 +144,18 @@ def original_view(snapshot: dict[str, Any], language: str = Language.EN) -> dict
 
     def text(option_id: int, field: str = "text") -> str:
         option = by_position.get(positions.get(option_id))
-        return str(render_inline(getattr(option, field))) if option else ""
+        return _html(render_inline(getattr(option, field))) if option else ""
 
     view = {
         "uid": original.uid,
         "language": original.language,
         "type": snapshot["type"],
-        "stem": str(render_markdown(original.stem)),
+        "stem": _html(render_markdown(original.stem)),
         "case_study": None,
-        "options": [{"id": row["id"], "text": text(row["id"])} for row in snapshot["options"]],
+        "options": [{"text": text(row["id"])} for row in snapshot["options"]],
     }
     if original.case_study_id:
-        view["case_study"] = {"scenario": str(render_markdown(original.case_study.scenario))}
+        view["case_study"] = {"scenario": _html(render_markdown(original.case_study.scenario))}
     if "matches" in snapshot:
-        view["matches"] = [{"id": row["id"], "text": text(row["id"], "match")} for row in snapshot["matches"]]
+        view["matches"] = [{"text": text(row["id"], "match")} for row in snapshot["matches"]]
     return view

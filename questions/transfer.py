@@ -7,7 +7,9 @@ admin, and writes all of it in one transaction, or nothing when there is any err
 rows, removes options no longer present, and never duplicates.
 """
 
+import codecs
 import os
+import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -19,9 +21,10 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
+from . import media
 from .formats import base, gift, moodle
 from .formats import json as json_format
-from .formats.base import QuestionData
+from .formats.base import CLI_HINTS, Hints, QuestionData
 from .models import CaseStudy, GuideRevision, Option, Question, Tag, TaskStatement
 from .signals import bank_changed
 from .validation import validate_question
@@ -56,6 +59,12 @@ class ImportResult:
     updated: int = 0
     unchanged: int = 0
     dry_run: bool = False
+    # The questions already in the bank that this import changes (or would, in a dry run):
+    # "uid (language): where in the file".
+    updates: list[str] = field(default_factory=list)
+    updated_uids: list[str] = field(default_factory=list)
+    # New questions that arrive as drafts (GIFT and Moodle XML carry no status).
+    new_drafts: int = 0
 
     @property
     def ok(self) -> bool:
@@ -65,9 +74,29 @@ class ImportResult:
         if self.errors:
             return f"Nothing imported: {len(self.errors)} error(s)."
         counts = f"{self.created} created, {self.updated} updated, {self.unchanged} unchanged"
+        if self.updated_uids:
+            shown = ", ".join(self.updated_uids[:10]) + (", …" if len(self.updated_uids) > 10 else "")
+            counts += f" (updated: {shown})"
+        drafts = ""
+        if self.new_drafts:
+            drafts = f" The {self.new_drafts} new question(s) are drafts: candidates see them once published."
         if self.dry_run:
-            return f"Dry run, nothing written: {counts}."
-        return f"Imported: {counts}."
+            return f"Dry run, nothing written: {counts}.{drafts}"
+        return f"Imported: {counts}.{drafts}"
+
+
+_BOMS = [(codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16")]
+_XML_ENCODING = re.compile(rb"""^<\?xml[^>]*\bencoding\s*=\s*["']([A-Za-z0-9._-]+)["']""")
+
+
+def _encoding(data: bytes) -> str:
+    """The file's encoding: from its byte-order mark, else its XML declaration, else UTF-8."""
+    for bom, encoding in _BOMS:
+        if data.startswith(bom):
+            return encoding
+    if match := _XML_ENCODING.match(data[:200]):
+        return match.group(1).decode("ascii")
+    return "utf-8"
 
 
 def decode(source: Source) -> tuple[str | None, str | None]:
@@ -78,17 +107,29 @@ def decode(source: Source) -> tuple[str | None, str | None]:
             f"{source.name}: the file is {source.size:,} bytes; files over {limit:,} bytes "
             "(QUESTION_IMPORT_MAX_BYTES) are refused."
         )
+    encoding = _encoding(source.data)
     try:
-        text = source.data.decode("utf-8-sig")
+        text = source.data.decode(encoding)
+    except LookupError:
+        return None, f"{source.name}: the file declares the encoding {encoding!r}, which is not known here."
     except UnicodeDecodeError as error:
+        line = source.data.count(b"\n", 0, error.start) + 1
+        column = error.start - (source.data.rfind(b"\n", 0, error.start) + 1) + 1
+        name = "UTF-8" if encoding.startswith("utf-8") else encoding
         return None, (
-            f"{source.name}: not UTF-8 text (byte 0x{source.data[error.start]:02x} at offset {error.start}); "
-            "save the file as UTF-8 and import it again."
+            f"{source.name}: line {line} column {column}: not {name} text (byte 0x{source.data[error.start]:02x}); "
+            f"save the file as UTF-8 (or declare its encoding) and import it again."
         )
+    # The text is Unicode now: the XML declaration must no longer name a byte encoding.
+    text = text.removeprefix("\ufeff")
     return text.replace("\r\n", "\n").replace("\r", "\n"), None
 
 
-def parse_source(source: Source, *, skip_unsupported: bool = False) -> base.ParseResult:
+def _looks_like_xml(text: str) -> bool:
+    return text.lstrip().startswith(("<?xml", "<quiz"))
+
+
+def parse_source(source: Source, *, skip_unsupported: bool = False, hints: Hints = CLI_HINTS) -> base.ParseResult:
     kind = FORMATS.get(Path(source.name).suffix.lower())
     if kind is None:
         result = base.ParseResult()
@@ -101,11 +142,20 @@ def parse_source(source: Source, *, skip_unsupported: bool = False) -> base.Pars
         result = base.ParseResult()
         result.errors.append(error)
         return result
-    if kind == "json":
-        return json_format.parse(text, source=source.name)
-    if kind == "gift":
-        return gift.parse(text, source=source.name, skip_unsupported=skip_unsupported)
-    return moodle.parse(text, source=source.name, skip_unsupported=skip_unsupported)
+    if kind == "gift" and _looks_like_xml(text):
+        # A Moodle XML export saved as .txt: read it as what it is, and say so.
+        result = moodle.parse(text, source=source.name, skip_unsupported=skip_unsupported, hints=hints)
+        result.warnings.insert(0, f"{source.name}: the file is Moodle XML, not GIFT; read as Moodle XML.")
+    elif kind == "json":
+        result = json_format.parse(text, source=source.name)
+    elif kind == "gift":
+        result = gift.parse(text, source=source.name, skip_unsupported=skip_unsupported, hints=hints)
+    else:
+        result = moodle.parse(text, source=source.name, skip_unsupported=skip_unsupported, hints=hints)
+    if not (result.questions or result.errors or result.skipped):
+        what = "the file is empty" if not text.strip() else "no question found in the file"
+        result.errors.append(f"{source.name}: {what}; nothing to import.")
+    return result
 
 
 def import_sources(
@@ -115,40 +165,53 @@ def import_sources(
     task: str | None = None,
     skip_unsupported: bool = False,
     skip_invalid: bool = False,
+    hints: Hints = CLI_HINTS,
 ) -> ImportResult:
     """Import ``sources`` all or nothing.
 
     ``task`` is the task code for questions whose file names none. ``skip_invalid``
-    (``load_bank``) leaves out the questions with errors, reported as warnings, and
-    loads the rest, so one bad item in a bundled file cannot stop the app from starting.
+    (``--skip-invalid``, ``load_bank``) leaves out the questions with errors, each listed
+    as skipped with its reason, and imports the rest; a file that cannot be read at all
+    stays an error. ``hints`` names the options as the caller offers them.
     """
     result = ImportResult(dry_run=dry_run)
     questions: list[QuestionData] = []
     for source in sources:
-        parsed = parse_source(source, skip_unsupported=skip_unsupported)
-        result.errors += parsed.errors
+        parsed = parse_source(source, skip_unsupported=skip_unsupported, hints=hints)
+        unreadable = not (parsed.questions or parsed.skipped)
+        if skip_invalid and not unreadable:
+            result.skipped += [f"{message} Skipped." for message in parsed.errors]
+        else:
+            result.errors += parsed.errors
         result.warnings += parsed.warnings
         result.skipped += parsed.skipped
         questions += parsed.questions
-    problems = _resolve(questions, default_task=task, warnings=result.warnings)
+    problems = _resolve(questions, default_task=task, warnings=result.warnings, hints=hints)
     if skip_invalid:
-        result.warnings += result.errors + [message for messages in problems.values() for message in messages]
-        result.errors = []
+        result.skipped += [f"{message} Skipped." for messages in problems.values() for message in messages]
         questions = [data for data in questions if id(data) not in problems]
     else:
         result.errors += [message for messages in problems.values() for message in messages]
     if result.errors:
         return result
     with transaction.atomic():
-        result.created, result.updated, result.unchanged = save_questions(questions)
+        saved = save_questions(questions)
+        result.created, result.updated, result.unchanged = saved.created, len(saved.updated), saved.unchanged
+        result.new_drafts = saved.new_drafts
+        result.updated_uids = [f"{data.uid} ({data.language})" for data in saved.updated]
+        result.updates = [f"{data.uid} ({data.language}) from {data.where}" for data in saved.updated]
         if dry_run:
             transaction.set_rollback(True)
-    if not dry_run and (result.created or result.updated):
-        bank_changed.send(sender=Question)
+    if not dry_run:
+        media.save({name: data for question in questions for name, data in question.images.items()})
+        if result.created or result.updated:
+            bank_changed.send(sender=Question)
     return result
 
 
-def _resolve(questions: list[QuestionData], *, default_task: str | None, warnings: list[str]) -> dict[int, list[str]]:
+def _resolve(
+    questions: list[QuestionData], *, default_task: str | None, warnings: list[str], hints: Hints = CLI_HINTS
+) -> dict[int, list[str]]:
     """Check what the questions name against the database and validate each one.
 
     Fills in the task (``default_task``), slugifies tags (with a warning) and the
@@ -179,7 +242,7 @@ def _resolve(questions: list[QuestionData], *, default_task: str | None, warning
         if not data.task:
             report(
                 f'{where}: no task statement; give one (JSON "task", a category path ending in a task code '
-                "such as …/3.1) or use --task."
+                f"such as …/3.1) or {hints.task}."
             )
         elif data.task not in tasks:
             report(f"{where}: unknown task statement {data.task!r} (known: {', '.join(sorted(tasks))}).")
@@ -250,8 +313,16 @@ QUESTION_FIELDS = [
 OPTION_FIELDS = ["position", "text", "match", "is_correct", "rationale"]
 
 
-def save_questions(questions: list[QuestionData]) -> tuple[int, int, int]:
-    """Upsert ``questions`` by (uid, language) with bulk queries; return (created, updated, unchanged).
+@dataclass
+class Saved:
+    created: int
+    updated: list[QuestionData]
+    unchanged: int
+    new_drafts: int
+
+
+def save_questions(questions: list[QuestionData]) -> Saved:
+    """Upsert ``questions`` by (uid, language) with bulk queries; say what was created and updated.
 
     Expects resolved data (``_resolve``): known task codes and guide revisions, slug tags.
     A field the file leaves as None keeps its stored value (or the default for a new row).
@@ -353,10 +424,11 @@ def save_questions(questions: list[QuestionData]) -> tuple[int, int, int]:
     Question.objects.bulk_update(late, ["updated_at"])
 
     created = len(new_questions)
-    updated = sum(
-        1 for question, _data, changed in pairs if question.pk not in new_ids and (changed or question.pk in touched)
-    )
-    return created, updated, len(pairs) - created - updated
+    updated = [
+        data for question, data, changed in pairs if question.pk not in new_ids and (changed or question.pk in touched)
+    ]
+    drafts = sum(question.status == Question.Status.DRAFT for question in new_questions)
+    return Saved(created, updated, len(pairs) - created - len(updated), drafts)
 
 
 def _ensure_tags(slugs: set[str]) -> dict[str, int]:

@@ -1,5 +1,5 @@
 from django.contrib import messages
-from django.http import Http404
+from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -11,6 +11,7 @@ from accounts.owners import get_or_create_owner_id, owner_id_for
 from quizapp.htmx import HtmxHttpRequest
 from quizapp.ratelimit import RateLimited
 
+from . import media
 from .forms import ProblemReportForm
 from .models import Question
 from .reports import DuplicateReport, check_rate, file_report
@@ -97,3 +98,22 @@ def _safe_next(request: HtmxHttpRequest, next_url: str | None, question: Questio
     ):
         return next_url
     return f"{request.path}?language={question.language}"
+
+
+@require_http_methods(["GET", "HEAD"])
+def question_image(request, name: str):
+    """An image of an imported question (``questions.media``), with its own type and ``nosniff``.
+
+    Names are content hashes; the images are those of questions, which are shown to anyone
+    who can see the question, so no owner check. Never a page: the sandbox CSP keeps a
+    picture opened on its own from running anything.
+    """
+    try:
+        file, content_type = media.open_image(name)
+    except FileNotFoundError:
+        raise Http404 from None
+    response = FileResponse(file, content_type=content_type)
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    response["Cache-Control"] = "public, max-age=31536000, immutable"
+    return response

@@ -208,6 +208,11 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
+# Uploaded media (images of imported questions, questions.media) go through the default
+# storage. whitenoise serves static files only: questions.views.question_image serves these
+# with their checked type and nosniff. In Docker, MEDIA_ROOT is a volume (Dockerfile).
+MEDIA_ROOT = Path(os.getenv("MEDIA_ROOT", str(BASE_DIR / "media")))
+MEDIA_URL = "media/"
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
@@ -267,6 +272,9 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 200
 # Bank files uploaded in the admin may be larger than a form post.
 QUESTION_IMPORT_MAX_BYTES = envint("QUESTION_IMPORT_MAX_BYTES", str(10 * 1024 * 1024))
+# Admin uploads bigger than this are imported in the background (questions.imports), so that
+# a long import does not hold a gunicorn worker past its timeout.
+QUESTION_IMPORT_BACKGROUND_BYTES = envint("QUESTION_IMPORT_BACKGROUND_BYTES", str(512 * 1024))
 
 if not DEBUG:
     SECURE_SSL_REDIRECT = envbool("SECURE_SSL_REDIRECT", "true")

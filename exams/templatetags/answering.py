@@ -1,8 +1,9 @@
 """Lay a candidate's answer onto a question for the shared includes.
 
 ``{% answer_controls question answer as controls %}`` feeds
-``includes/question_form.html`` from ``public_view(snapshot)`` only, so the answer
-controls cannot show what they were never given. ``{% review_rows snapshot answer as
+``includes/question_form.html`` from ``public_view(snapshot, tokens)`` only (options named
+by opaque tokens, the answer in tokens too), so the answer controls cannot show what they
+were never given. ``{% review_rows snapshot answer as
 review %}`` feeds ``includes/question_review.html`` (after submission, in practice
 feedback and in the admin preview, where ``answer`` is None).
 """
@@ -10,9 +11,9 @@ feedback and in the admin preview, where ``answer`` is None).
 from typing import Any
 
 from django import template
-from django.utils.html import strip_tags
 
 from exams.grading import grade
+from questions.markup import plain_text
 
 register = template.Library()
 
@@ -26,28 +27,32 @@ def _key_hint(index: int) -> str:
 
 @register.simple_tag
 def answer_controls(question: dict[str, Any], answer=None) -> dict[str, Any]:
-    """The options of a public question view, in display order, marked with ``answer``.
+    """The options of a public question view, in display order, marked with ``answer``
+    (tokens, as ``ItemTokens.public_answer`` gives it).
 
     single / multiple: ``options`` with ``checked``. ordering: ``options`` in the
     candidate's order when there is one (the shuffled order otherwise). matching:
-    ``options`` are the prompts, each with its ``selected`` match id, and ``matches``.
-    Every option has ``index`` (1-based, for the keyboard) and ``letter``.
+    ``options`` are the prompts, each with its ``selected`` match token, and ``matches``.
+    Every option has ``index`` (1-based, for the keyboard), ``letter`` and ``plain`` (its
+    text for attributes: a plain str that the template escapes once).
     """
     kind = question["type"]
     rows = [dict(row) for row in question["options"]]
     if kind == "ordering" and answer:
-        by_id = {row["id"]: row for row in rows}
-        if sorted(by_id) == sorted(answer):
-            rows = [by_id[pk] for pk in answer]
+        by_token = {row.get("token"): row for row in rows}
+        if sorted(by_token) == sorted(answer):
+            rows = [by_token[token] for token in answer]
     chosen = set(answer) if isinstance(answer, list) else set()
     matched = answer if isinstance(answer, dict) else {}
     for index, row in enumerate(rows, start=1):
         row["index"] = index
         row["letter"] = _key_hint(index)
-        row["plain"] = strip_tags(row["text"])
-        row["checked"] = row["id"] in chosen
-        row["selected"] = matched.get(str(row["id"]))
-    matches = [{"id": match["id"], "plain": strip_tags(match["text"])} for match in question.get("matches", [])]
+        row["plain"] = plain_text(row["text"])
+        row["checked"] = row.get("token") in chosen
+        row["selected"] = matched.get(row.get("token"))
+    matches = [
+        {"token": match.get("token"), "plain": plain_text(match["text"])} for match in question.get("matches", [])
+    ]
     return {"type": kind, "options": rows, "matches": matches, "count": len(rows)}
 
 

@@ -12,10 +12,11 @@ status, difficulty or guide revision, and re-importing them must not reset those
 import hashlib
 import re
 from dataclasses import dataclass, field
-from html.parser import HTMLParser
 from typing import TYPE_CHECKING
 
 from django.utils.text import slugify
+
+from .text import ImageRefused, escape_markdown, html_to_markdown, to_markdown  # noqa: F401 -- re-exported
 
 if TYPE_CHECKING:
     from questions.models import Question
@@ -61,6 +62,8 @@ class QuestionData:
     options: list[OptionData] = field(default_factory=list)
     # Where the question came from, for messages: "bank.gift, line 12".
     where: str = ""
+    # Images the text shows, to store with the question (questions.media): name -> bytes.
+    images: dict[str, bytes] = field(default_factory=dict)
 
     @classmethod
     def from_question(cls, question: "Question") -> "QuestionData":
@@ -101,6 +104,17 @@ class QuestionData:
         return [option for option in self.options if not option.text]
 
 
+@dataclass(frozen=True)
+class Hints:
+    """How a message names the options of where the import runs (command line or admin form)."""
+
+    skip_unsupported: str = "use --skip-unsupported to skip them"
+    task: str = "use --task"
+
+
+CLI_HINTS = Hints()
+
+
 @dataclass
 class ParseResult:
     """What a reader found in one file. Messages are complete sentences with their place."""
@@ -119,19 +133,25 @@ def _as_slug(text: str) -> str:
 
 
 class UidMaker:
-    """Stable uids for questions whose file gives no usable id.
+    """Uids for questions whose file gives no id of its own.
 
-    A name that is not a slug is slugified (with a note); a question with no name gets
-    a uid from its text and answers, so the same file always yields the same uids and a
-    re-import updates instead of duplicating. Repeats get ``-2``, ``-3``… in file order.
+    Moodle names are not unique ("Q1", "Question title"), so a name alone must never pick
+    the question an import replaces. The uid is the name's slug (or the first words of the
+    text) plus a hash of the category, the name and the content: unique per import, and the
+    same on every re-import of the same file, so that re-importing updates instead of
+    duplicating. Only the same content under the same name and category repeats; the
+    repeats get ``-2``, ``-3``… in file order. Linear in the number of questions.
     """
 
     def __init__(self, result: ParseResult, source: str):
         self.result = result
         self.source = source
         self.seen: dict[tuple[str, str], str] = {}
+        self.repeats: dict[tuple[str, str], int] = {}
 
-    def make(self, *, identifier: str, name: str, fingerprint: str, where: str, language: str) -> tuple[str, bool]:
+    def make(
+        self, *, identifier: str, name: str, fingerprint: str, where: str, language: str, category: str = ""
+    ) -> tuple[str, bool]:
         """Return ``(uid, explicit)``; explicit uids must be unique, the others are made unique.
 
         Translations share a uid, so uniqueness is per language.
@@ -141,22 +161,22 @@ class UidMaker:
             if uid != identifier:
                 self.result.warnings.append(f"{where}: id {identifier!r} is not a slug; using uid {uid!r}.")
             return uid, True
-        uid = ""
-        if name:
-            uid = _as_slug(name)
-            if uid and uid != name:
-                self.result.warnings.append(f"{where}: name {name!r} is not a slug; using uid {uid!r}.")
-        if not uid:
-            digest = hashlib.sha1(fingerprint.encode()).hexdigest()[:8]
-            words = slugify(" ".join(fingerprint.split()[:6]))[:40].strip("-")
-            uid = f"{words}-{digest}" if words else f"q-{digest}"
-        base, number = uid, 1
-        while (uid, language) in self.seen:
-            number += 1
-            uid = f"{base[: UID_MAX_LENGTH - 4]}-{number}"
-        if number > 1:
-            first = self.seen[(base, language)]
-            self.result.warnings.append(f"{where}: uid {base!r} was already used by {first}; using {uid!r}.")
+        digest = hashlib.sha1(f"{category}\0{name}\0{fingerprint}".encode()).hexdigest()[:8]
+        words = slugify(name) if name else ""
+        if not words:
+            words = slugify(" ".join(fingerprint.split()[:6]))
+        words = words[: UID_MAX_LENGTH - 16].strip("-") or "q"
+        base = f"{words}-{digest}"
+        uid = base
+        if (base, language) in self.seen:
+            number = self.repeats.get((base, language), 1)
+            while (uid, language) in self.seen:
+                number += 1
+                uid = f"{base}-{number}"
+            self.repeats[(base, language)] = number
+            self.result.warnings.append(
+                f"{where}: the same question (name and text) as {self.seen[(base, language)]}; using uid {uid!r}."
+            )
         self.seen[(uid, language)] = where
         return uid, False
 
@@ -173,6 +193,24 @@ def is_true_false(data: QuestionData) -> bool:
     )
 
 
+def several_full_credit(options: list[OptionData], where: str, result: ParseResult) -> bool:
+    """A single-answer question with several full-credit answers becomes multiple response.
+
+    Moodle accepts it (any one of them earns full marks); here a single-answer question
+    has one key, so all of them become the answers to pick, with a warning that says so
+    and how to write each form in GIFT.
+    """
+    correct = sum(option.correct for option in options)
+    if correct < 2:
+        return False
+    result.warnings.append(
+        f"{where}: {correct} answers give full credit, which Moodle allows for single choice (any one earns "
+        f"full marks); here it becomes multiple response: pick all {correct}. For single choice keep one "
+        "'=' answer; for multiple response write the weights, e.g. {~%50%a ~%50%b ~%-100%c}."
+    )
+    return True
+
+
 def correct_weight(count: int) -> str:
     """The percentage each of ``count`` correct answers carries, as Moodle writes it (33.33333)."""
     return f"{100 / count:.5f}".rstrip("0").rstrip(".")
@@ -182,126 +220,3 @@ def task_from_category(path: str) -> str | None:
     """The task code a GIFT/Moodle category path names in its last segment ("…/3.1")."""
     last = path.strip().rstrip("/").rsplit("/", 1)[-1].strip()
     return last if TASK_CODE.match(last) else None
-
-
-_MARKDOWN_SPECIALS = re.compile(r"([\\`*_\[\]<>])")
-
-
-def escape_markdown(text: str) -> str:
-    """Plain text → Markdown that renders as the same text."""
-    return _MARKDOWN_SPECIALS.sub(r"\\\1", text)
-
-
-_HTML_HINT = re.compile(r"<(p|br|b|strong|i|em|ul|ol|li|code|pre|a|div|span|sub|sup|img|table)\b", re.IGNORECASE)
-
-
-def looks_like_html(text: str) -> bool:
-    return bool(_HTML_HINT.search(text))
-
-
-class _HtmlToMarkdown(HTMLParser):
-    """Reduce HTML from other tools to our Markdown subset (bold, italics, code, lists, links)."""
-
-    INLINE = {"strong": "**", "b": "**", "em": "*", "i": "*", "code": "`", "tt": "`"}
-
-    def __init__(self):
-        super().__init__(convert_charrefs=True)
-        self.out: list[str] = []
-        self.lists: list[list] = []  # [kind, counter]
-        self.href: list[str | None] = []
-        self.pre = 0
-        self.code = 0
-        self.skip = 0
-
-    def _block(self):
-        self.out.append("\n\n")
-
-    def handle_starttag(self, tag, attrs):
-        if tag in ("script", "style"):
-            self.skip += 1
-        elif tag in self.INLINE:
-            self.out.append(self.INLINE[tag])
-            if tag in ("code", "tt"):
-                self.code += 1
-        elif tag in ("p", "div", "table", "blockquote", "h1", "h2", "h3", "h4", "h5", "h6"):
-            self._block()
-        elif tag == "br":
-            self.out.append("\\\n")
-        elif tag == "tr":
-            self.out.append("\n")
-        elif tag in ("ul", "ol"):
-            self.lists.append([tag, 0])
-            self._block()
-        elif tag == "li":
-            kind = self.lists[-1] if self.lists else ["ul", 0]
-            kind[1] += 1
-            bullet = f"{kind[1]}. " if kind[0] == "ol" else "- "
-            self.out.append("\n" + "   " * max(len(self.lists) - 1, 0) + bullet)
-        elif tag == "pre":
-            self.pre += 1
-            self.out.append("\n\n```\n")
-        elif tag == "a":
-            self.href.append(dict(attrs).get("href"))
-            self.out.append("[")
-        elif tag == "img":
-            alt = dict(attrs).get("alt") or ""
-            if alt:
-                self.out.append(escape_markdown(alt))
-
-    def handle_endtag(self, tag):
-        if tag in ("script", "style"):
-            self.skip = max(self.skip - 1, 0)
-        elif tag in self.INLINE:
-            self.out.append(self.INLINE[tag])
-            if tag in ("code", "tt"):
-                self.code = max(self.code - 1, 0)
-        elif tag in ("p", "div", "table", "blockquote", "h1", "h2", "h3", "h4", "h5", "h6"):
-            self._block()
-        elif tag in ("ul", "ol"):
-            if self.lists:
-                self.lists.pop()
-            self._block()
-        elif tag == "pre":
-            self.pre = max(self.pre - 1, 0)
-            self.out.append("\n```\n\n")
-        elif tag == "a":
-            href = self.href.pop() if self.href else None
-            self.out.append(f"]({href})" if href else "]")
-        elif tag in ("td", "th"):
-            self.out.append(" ")
-
-    def handle_data(self, data):
-        if self.skip:
-            return
-        if self.pre:
-            self.out.append(data)
-        elif self.code:
-            self.out.append(re.sub(r"\s+", " ", data))
-        else:
-            self.out.append(escape_markdown(re.sub(r"\s+", " ", data)))
-
-    def markdown(self) -> str:
-        text = "".join(self.out)
-        lines = [line.strip() if not line.startswith("   ") else line.rstrip() for line in text.split("\n")]
-        text = "\n".join(lines)
-        return re.sub(r"\n{3,}", "\n\n", text).strip()
-
-
-def html_to_markdown(html: str) -> str:
-    parser = _HtmlToMarkdown()
-    parser.feed(html)
-    parser.close()
-    return parser.markdown()
-
-
-def to_markdown(text: str, text_format: str) -> str:
-    """Convert question text in a Moodle text format to the Markdown we store."""
-    text_format = (text_format or "").lower()
-    if text_format == "markdown":
-        return text.strip()
-    if text_format == "html":
-        return html_to_markdown(text)
-    if text_format in ("plain", "plain_text"):
-        return escape_markdown(text.strip())
-    # moodle / moodle_auto_format: plain text that may contain HTML.
-    return html_to_markdown(text) if looks_like_html(text) else text.strip()

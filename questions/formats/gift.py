@@ -19,18 +19,23 @@ per-answer feedback in GIFT.
 import re
 
 from .base import (
+    CLI_HINTS,
     FALSE,
     TRUE,
     CaseStudyData,
+    Hints,
+    ImageRefused,
     OptionData,
     ParseResult,
     QuestionData,
     UidMaker,
     correct_weight,
     is_true_false,
+    several_full_credit,
     task_from_category,
     to_markdown,
 )
+from .text import collecting_images
 
 # Escaped characters become private-use placeholders while the structure is parsed.
 _PLACEHOLDERS = {
@@ -44,8 +49,11 @@ _PLACEHOLDERS = {
 }
 _NEWLINE = "\ue007"
 _RESTORE = {value: key for key, value in _PLACEHOLDERS.items()} | {_NEWLINE: "\n"}
+_PLACEHOLDER = re.compile("[\ue000-\ue007]")
 _ESCAPE = re.compile(r"\\(.)")
-_META = re.compile(r"\[([a-z]+):((?:\\.|[^\]\\])*)\]")
+# One ``[key:value]`` at a given place of a comment line; matched from left to right only
+# (never searched for), so that a line of unclosed "[k:" costs linear time, not quadratic.
+_META = re.compile(r"\s*\[([a-z]+):((?:\\.|[^\]\\\n])*)\]")
 _WEIGHT = re.compile(r"^%(-?\d+(?:\.\d+)?)%")
 _FORMAT = re.compile(r"^\[(html|moodle|plain|markdown)\]", re.IGNORECASE)
 _ORDERING_WORDS = {
@@ -73,9 +81,7 @@ def _protect(text: str) -> str:
 
 
 def _restore(text: str) -> str:
-    for placeholder, char in _RESTORE.items():
-        text = text.replace(placeholder, char)
-    return text
+    return _PLACEHOLDER.sub(lambda match: _RESTORE[match.group()], text)
 
 
 def _unescape_meta(value: str) -> str:
@@ -86,7 +92,17 @@ class _Block:
     def __init__(self, line: int):
         self.line = line
         self.lines: list[str] = []
+        self.numbers: list[int] = []
         self.meta: list[tuple[str, str]] = []
+
+
+def _comment_meta(line: str) -> list[tuple[str, str]]:
+    """The ``[key:value]`` pairs at the start of a ``//`` comment line ("// [tag:x] [tag:y]")."""
+    pairs, at = [], 2
+    while match := _META.match(line, at):
+        pairs.append((match.group(1), _restore(_unescape_meta(match.group(2)))))
+        at = match.end()
+    return pairs
 
 
 def _blocks(text: str) -> list[_Block]:
@@ -102,30 +118,41 @@ def _blocks(text: str) -> list[_Block]:
             current = _Block(number)
             blocks.append(current)
         if stripped.startswith("//"):
-            current.meta.extend((key, _restore(_unescape_meta(value))) for key, value in _META.findall(stripped))
+            current.meta.extend(_comment_meta(stripped))
             continue
         if not current.lines:
             current.line = number
         current.lines.append(line)
+        current.numbers.append(number)
     return [block for block in blocks if block.lines or block.meta]
 
 
-def parse(text: str, *, source: str, skip_unsupported: bool = False) -> ParseResult:
+def parse(text: str, *, source: str, skip_unsupported: bool = False, hints: Hints = CLI_HINTS) -> ParseResult:
     result = ParseResult()
     uids = UidMaker(result, source)
     task: str | None = None
+    category = ""
     cases: list[tuple[QuestionData, str]] = []
     descriptions: dict[tuple[str, str], tuple[str, str]] = {}
     for block in _blocks(_protect(text)):
+        if not block.lines:
+            continue
+        if block.lines[0].strip().startswith("$CATEGORY:"):
+            # A category line may be followed directly by a question (no blank line between).
+            category = _restore(block.lines[0].strip()[len("$CATEGORY:") :]).strip()
+            task = task_from_category(category)
+            block.lines, block.numbers = block.lines[1:], block.numbers[1:]
+            if not block.lines:
+                continue
+            block.line = block.numbers[0]
         where = f"{source}, line {block.line}"
-        body = "\n".join(block.lines).strip()
-        if not body:
-            continue
-        if body.startswith("$CATEGORY:"):
-            task = task_from_category(_restore(body[len("$CATEGORY:") :]))
-            continue
         try:
-            parsed = _question(body, block, where=where, task=task, uids=uids, result=result)
+            _check_one_question(block)
+            with collecting_images() as images:
+                parsed = _question(
+                    "\n".join(block.lines).strip(), block, where=where, task=task, category=category, uids=uids,
+                    result=result,
+                )  # fmt: skip
         except _Unsupported as unsupported:
             message = f"{where}: {unsupported} questions are not supported"
             if skip_unsupported:
@@ -133,16 +160,17 @@ def parse(text: str, *, source: str, skip_unsupported: bool = False) -> ParseRes
             else:
                 result.errors.append(
                     f"{message} (only multiple choice, multiple response, true/false, matching "
-                    "and ordering); use --skip-unsupported to skip them."
+                    f"and ordering); {hints.skip_unsupported}."
                 )
             continue
-        except _Invalid as error:
+        except (_Invalid, ImageRefused) as error:
             result.errors.append(f"{where}: {error}")
             continue
         if isinstance(parsed, tuple):  # a description: maybe a case-study scenario
             name, language, scenario = parsed
             descriptions[(name, language)] = (scenario, where)
             continue
+        parsed.images = images
         result.questions.append(parsed)
         if parsed.case_study:
             cases.append((parsed, parsed.case_study.uid))
@@ -158,6 +186,17 @@ def parse(text: str, *, source: str, skip_unsupported: bool = False) -> ParseRes
     return result
 
 
+def _check_one_question(block: _Block) -> None:
+    """Two questions without a blank line between them read as one: say so at the second."""
+    for line, number in zip(block.lines[1:], block.numbers[1:], strict=True):
+        stripped = line.strip()
+        if stripped.startswith("::") or stripped.startswith("$CATEGORY:"):
+            raise _Invalid(
+                f"line {number} starts a new question or category inside this one; "
+                "separate questions with a blank line."
+            )
+
+
 class _Invalid(Exception):
     pass
 
@@ -166,7 +205,7 @@ class _Unsupported(Exception):
     pass
 
 
-def _question(body: str, block: _Block, *, where: str, task, uids: UidMaker, result: ParseResult):
+def _question(body: str, block: _Block, *, where: str, task, category: str, uids: UidMaker, result: ParseResult):
     name = ""
     if body.startswith("::"):
         end = body.find("::", 2)
@@ -181,6 +220,12 @@ def _question(body: str, block: _Block, *, where: str, task, uids: UidMaker, res
     meta = _Meta(block.meta, where)
     start, finish = body.find("{"), body.find("}")
     if start < 0 and finish < 0:
+        if not (meta.one("id") or name):
+            raise _Invalid(
+                f"no answer block {{…}}, so this is not a question ({_restore(body)[:40]!r}…). Put the answers "
+                "in braces: What is 2+2? {=4 ~5}. (A text without braces is a Moodle description; "
+                "it needs a ::name::.)"
+            )
         language = meta.one("language") or "en"
         return (meta.one("id") or name, language, to_markdown(_restore(body), text_format))
     if start < 0 or finish < start:
@@ -217,10 +262,11 @@ def _question(body: str, block: _Block, *, where: str, task, uids: UidMaker, res
             raise _Invalid(f"[rationale:{number}:…] names row {number}, but the question has {len(options)} rows.")
         options[number - 1].rationale = rationale
     fingerprint = stem + "\n" + "\n".join(f"{option.text}\t{option.match}" for option in options)
-    identifier = meta.one("id") or ""
     language = meta.one("language") or "en"
+    # A file this app wrote ("// [language:…]" is ours) names each question by its uid.
+    identifier = meta.one("id") or (name if meta.one("language") else "")
     uid, _explicit = uids.make(
-        identifier=identifier, name=name, fingerprint=fingerprint, where=where, language=language
+        identifier=identifier, name=name, fingerprint=fingerprint, where=where, language=language, category=category
     )
     select = meta.integer("select")
     if kind == "multiple" and select is None:
@@ -316,6 +362,8 @@ def _choices(answers: str, text_format: str, where: str, result: ParseResult, *,
         else:
             option.correct = weight > 0
         options.append(option)
+    if single and forced != "single" and several_full_credit(options, where, result):
+        single = False
     return ("single" if single else "multiple"), options
 
 

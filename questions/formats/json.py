@@ -48,6 +48,10 @@ def parse(text: str, *, source: str) -> ParseResult:
     except json.JSONDecodeError as error:
         result.errors.append(f"{source}: line {error.lineno} column {error.colno}: not valid JSON ({error.msg}).")
         return result
+    except RecursionError:
+        # A bank file is a few levels deep; thousands of nested brackets are not one.
+        result.errors.append(f"{source}: not a quizapp bank file (the JSON is nested too deeply to read).")
+        return result
     if not isinstance(document, dict) or document.get("format") != FORMAT_NAME:
         result.errors.append(f'{source}: not a quizapp bank file (expected {{"format": "{FORMAT_NAME}", …}}).')
         return result

@@ -20,24 +20,29 @@ from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import DefusedXMLParser
 
 from .base import (
+    CLI_HINTS,
     FALSE,
     TRUE,
     CaseStudyData,
+    Hints,
+    ImageRefused,
     OptionData,
     ParseResult,
     QuestionData,
     UidMaker,
     correct_weight,
     is_true_false,
+    several_full_credit,
     task_from_category,
     to_markdown,
 )
+from .text import collecting_images, decode_file, image_markdown
 
 UNSUPPORTED = {
     "essay": "essay",
     "shortanswer": "short answer",
     "numerical": "numerical",
-    "multianswer": "embedded answers (cloze)",
+    "multianswer": "cloze",
     "calculated": "calculated",
     "calculatedsimple": "simple calculated",
     "calculatedmulti": "calculated multichoice",
@@ -80,7 +85,7 @@ def _parse_xml(text: str):
     return parser.close()
 
 
-def parse(text: str, *, source: str, skip_unsupported: bool = False) -> ParseResult:
+def parse(text: str, *, source: str, skip_unsupported: bool = False, hints: Hints = CLI_HINTS) -> ParseResult:
     result = ParseResult()
     try:
         root = _parse_xml(text)
@@ -102,12 +107,14 @@ def parse(text: str, *, source: str, skip_unsupported: bool = False) -> ParseRes
         return result
     uids = UidMaker(result, source)
     task = None
+    category = ""
     descriptions: dict[tuple[str, str], tuple[str, str]] = {}
     for number, element in enumerate(root.findall("question"), start=1):
         kind = element.get("type", "")
         where = f"{source}, question {number} (line {element.sourceline})"
         if kind == "category":
-            task = task_from_category(element.findtext("category/text") or "")
+            category = (element.findtext("category/text") or "").strip()
+            task = task_from_category(category)
             continue
         if kind in UNSUPPORTED or kind not in ("multichoice", "truefalse", "matching", "ordering", "description"):
             label = UNSUPPORTED.get(kind, repr(kind))
@@ -116,8 +123,7 @@ def parse(text: str, *, source: str, skip_unsupported: bool = False) -> ParseRes
                 result.skipped.append(f"{message}; skipped.")
             else:
                 result.errors.append(
-                    f"{message} (only multichoice, truefalse, matching and ordering); "
-                    "use --skip-unsupported to skip them."
+                    f"{message} (only multichoice, truefalse, matching and ordering); {hints.skip_unsupported}."
                 )
             continue
         try:
@@ -127,8 +133,13 @@ def parse(text: str, *, source: str, skip_unsupported: bool = False) -> ParseRes
                 name = (element.findtext("idnumber") or element.findtext("name/text") or "").strip()
                 descriptions[(name, language)] = (_rich(element, "questiontext"), where)
                 continue
-            result.questions.append(_question(element, kind, where=where, task=task, uids=uids, result=result))
-        except _Invalid as error:
+            with collecting_images(_embedded_files(element)) as images:
+                question = _question(
+                    element, kind, where=where, task=task, category=category, uids=uids, result=result
+                )
+            question.images = images
+            result.questions.append(question)
+        except (_Invalid, ImageRefused) as error:
             result.errors.append(f"{where}: {error}")
     used = set()
     for question in result.questions:
@@ -141,6 +152,26 @@ def parse(text: str, *, source: str, skip_unsupported: bool = False) -> ParseRes
             f"{descriptions[key][1]}: description {key[0]!r} is not the case-study scenario of any question; skipped."
         )
     return result
+
+
+def _embedded_files(element) -> dict[str, bytes]:
+    """Moodle's ``<file name="…" encoding="base64">`` elements of one question, by name."""
+    return {
+        node.get("name", ""): decode_file(node.text or "", node.get("name", ""))
+        for node in element.iter("file")
+        if node.get("encoding", "base64") == "base64"
+    }
+
+
+def _old_image(element) -> str:
+    """Moodle 1.9 kept a question's picture in ``<image>`` (and ``<image_base64>``): Markdown for it."""
+    path = (element.findtext("image") or "").strip()
+    if not path:
+        return ""
+    payload = (element.findtext("image_base64") or "").strip()
+    if not payload:
+        raise ImageRefused(f"image {path!r} is not in the file (no <image_base64>); it is not imported.")
+    return image_markdown("data:image;base64," + payload, "")
 
 
 def _rich(element, path: str, default_format: str = "moodle_auto_format") -> str:
@@ -158,14 +189,41 @@ def _fraction(answer, where_number: int) -> float:
         raise _Invalid(f"answer {where_number} has fraction {raw!r}, which is not a number.") from None
 
 
-def _question(element, kind: str, *, where: str, task, uids: UidMaker, result: ParseResult) -> QuestionData:
+# The ordering plugin writes its settings as words or, in older versions, as numbers.
+_GRADING_CODES = {
+    "-1": "ALL_OR_NOTHING", "0": "ABSOLUTE_POSITION", "1": "RELATIVE_NEXT_EXCLUDE_LAST",
+    "2": "RELATIVE_NEXT_INCLUDE_LAST", "3": "RELATIVE_ONE_PREVIOUS_AND_NEXT", "4": "RELATIVE_ALL_PREVIOUS_AND_NEXT",
+    "5": "LONGEST_ORDERED_SUBSET", "6": "LONGEST_CONTIGUOUS_SUBSET", "7": "RELATIVE_TO_CORRECT",
+}  # fmt: skip
+_SELECT_CODES = {"0": "ALL", "1": "RANDOM", "2": "CONTIGUOUS"}
+
+
+def _ordering_warnings(element, count: int, where: str, result: ParseResult) -> None:
+    """What an ordering question loses here: partial-credit grading, a subset of the items."""
+    grading = (element.findtext("gradingtype") or "").strip().upper()
+    grading = _GRADING_CODES.get(grading, grading)
+    if grading and grading != "ALL_OR_NOTHING":
+        result.warnings.append(f"{where}: grading {grading} becomes all-or-nothing here.")
+    select = (element.findtext("selecttype") or "").strip().upper()
+    select = _SELECT_CODES.get(select, select)
+    shown = (element.findtext("selectcount") or "").strip()
+    if select not in ("", "ALL") and shown.isdecimal() and 0 < int(shown) < count:
+        result.warnings.append(
+            f"{where}: Moodle shows a {select.lower()} subset of {shown} of the {count} items; all {count} are "
+            "shown here."
+        )
+
+
+def _question(
+    element, kind: str, *, where: str, task, category: str, uids: UidMaker, result: ParseResult
+) -> QuestionData:
     questiontext = element.find("questiontext")
     if questiontext is None:
         raise _Invalid("has no <questiontext>.")
     text_format = questiontext.get("format", "html")
     stem = _rich(element, "questiontext", text_format)
-    if element.find(".//file") is not None:
-        result.warnings.append(f"{where}: embedded files (images) are not imported.")
+    if image := _old_image(element):
+        stem = f"{stem}\n\n{image}" if stem else image
     extension = element.find("quizapp")
     meta = extension if extension is not None else ET.Element("quizapp")
     select = None
@@ -188,6 +246,8 @@ def _question(element, kind: str, *, where: str, task, uids: UidMaker, result: P
             else:
                 option.correct = fraction > 0
             options.append(option)
+        if single and several_full_credit(options, where, result):
+            single = False
         question_type = "single" if single else "multiple"
         if not single:
             select = (
@@ -227,9 +287,7 @@ def _question(element, kind: str, *, where: str, task, uids: UidMaker, result: P
         else:
             answers.sort(key=lambda row: (row[0], row[1]))
         options = [option for _position, _number, option in answers]
-        grading = (element.findtext("gradingtype") or "").strip().upper()
-        if grading and grading != "ALL_OR_NOTHING":
-            result.warnings.append(f"{where}: grading {grading} becomes all-or-nothing here.")
+        _ordering_warnings(element, len(options), where, result)
         question_type = "ordering"
 
     name = (element.findtext("name/text") or "").strip()
@@ -241,6 +299,7 @@ def _question(element, kind: str, *, where: str, task, uids: UidMaker, result: P
         fingerprint=fingerprint,
         where=where,
         language=language,
+        category=category,
     )
     tags = [
         text.strip() for text in (tag.findtext("text") or "" for tag in element.findall("tags/tag")) if text.strip()

@@ -12,7 +12,9 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from exams.models import Attempt, AttemptItem, Response
+from exams.tokens import tokens_for
 from questions.models import GuideRevision
+from tests.answers import token
 from tests.exams.conftest import ensure_seeded, make_bank
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
@@ -127,15 +129,15 @@ def test_a_reload_keeps_answers_flags_and_the_time_left(live_server, page, conso
     Attempt.objects.filter(pk=attempt.pk).update(deadline=timezone.now() + timedelta(minutes=42))
     page.reload()
     single = open_first_single(page, live_server, attempt)
-    third = single.snapshot["options"][2]
-    page.locator(f"#choice-{third['id']}").check()
+    third = token(single, single.snapshot["options"][2]["id"])
+    page.locator(f"#choice-{third}").check()
     expect(page.locator("[data-save-status]")).to_contain_text("Saved")
     page.get_by_role("button", name="Flag for review").click()
     expect(page.locator("#flag-form")).not_to_have_class(re.compile("is-pending"))
 
     page.reload()
 
-    expect(page.locator(f"#choice-{third['id']}")).to_be_checked()
+    expect(page.locator(f"#choice-{third}")).to_be_checked()
     expect(page.get_by_role("button", name="Flag for review")).to_have_attribute("aria-pressed", "true")
     expect(page.locator(f"#nav-{single.position}")).to_have_class(re.compile("is-answered.*is-flagged"))
     expect(page.locator("[data-timer-value]")).to_have_text(re.compile(r"^4[01]:\d\d$"))
@@ -147,7 +149,7 @@ def test_a_held_save_shows_the_choice_pending_before_the_server_answers(live_ser
     single = open_first_single(page, live_server, attempt)
     held = []
     page.route("**/answer/", lambda route: held.append(route))
-    option = single.snapshot["options"][1]["id"]
+    option = token(single, single.snapshot["options"][1]["id"])
 
     page.locator(f"#choice-{option}").check()
 
@@ -163,7 +165,7 @@ def test_a_held_save_shows_the_choice_pending_before_the_server_answers(live_ser
     expect(page.locator("[data-save-status]")).to_contain_text("Saved")
     expect(label).not_to_have_class(re.compile("is-pending"))
     expect(page.locator(f"#nav-{single.position}")).not_to_have_class(re.compile("is-pending"))
-    assert Response.objects.get().answer == [option]
+    assert tokens_for(single).public_answer(Response.objects.get().answer) == [option]
 
 
 def test_a_stale_response_never_overwrites_a_newer_choice(live_server, page, full_bank):
@@ -171,7 +173,7 @@ def test_a_stale_response_never_overwrites_a_newer_choice(live_server, page, ful
     single = open_first_single(page, live_server, attempt)
     held = []
     page.route("**/answer/", lambda route: held.append(route))
-    first, second = (row["id"] for row in single.snapshot["options"][:2])
+    first, second = (token(single, row["id"]) for row in single.snapshot["options"][:2])
 
     page.locator(f"#choice-{first}").check()
     page.locator(f"#choice-{second}").check()
@@ -184,13 +186,13 @@ def test_a_stale_response_never_overwrites_a_newer_choice(live_server, page, ful
 
     expect(page.locator("[data-save-status]")).to_contain_text("Saved")
     expect(page.locator(f"#choice-{second}")).to_be_checked()
-    assert Response.objects.get().answer == [second]
+    assert tokens_for(single).public_answer(Response.objects.get().answer) == [second]
 
 
 def test_an_aborted_save_rolls_back_and_the_retry_saves(live_server, page, console_problems, full_bank):
     attempt = start_full_mock(page, live_server)
     single = open_first_single(page, live_server, attempt)
-    first, second = (row["id"] for row in single.snapshot["options"][:2])
+    first, second = (token(single, row["id"]) for row in single.snapshot["options"][:2])
     page.locator(f"#choice-{first}").check()
     expect(page.locator("[data-save-status]")).to_contain_text("Saved")
     page.route("**/answer/", lambda route: route.abort())
@@ -201,7 +203,7 @@ def test_an_aborted_save_rolls_back_and_the_retry_saves(live_server, page, conso
     expect(page.locator("[data-save-error-text]")).to_have_text("Not saved — retry")
     expect(page.locator(f"#choice-{first}")).to_be_checked()
     expect(page.locator(f"#nav-{single.position}")).to_have_class(re.compile("is-failed"))
-    assert Response.objects.get().answer == [first]
+    assert tokens_for(single).public_answer(Response.objects.get().answer) == [first]
 
     page.unroute("**/answer/")
     page.get_by_role("button", name="Retry").click()
@@ -210,7 +212,7 @@ def test_an_aborted_save_rolls_back_and_the_retry_saves(live_server, page, conso
     expect(page.locator("[data-save-error]")).to_be_hidden()
     expect(page.locator(f"#choice-{second}")).to_be_checked()
     expect(page.locator(f"#nav-{single.position}")).not_to_have_class(re.compile("is-failed"))
-    assert Response.objects.get().answer == [second]
+    assert tokens_for(single).public_answer(Response.objects.get().answer) == [second]
     assert csp_problems(console_problems) == []
 
 

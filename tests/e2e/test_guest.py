@@ -9,6 +9,7 @@ from playwright.sync_api import expect
 from accounts.models import Owner
 from exams.models import Attempt, AttemptItem, Bookmark, Response
 from questions.models import GuideRevision
+from tests.answers import token
 from tests.exams.conftest import make_bank
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
@@ -26,7 +27,7 @@ def test_guest_work_moves_to_the_account_on_sign_up_and_stays_private(live_serve
     expect(page.locator("html")).to_have_attribute("data-answering", "ready")
     practice = Attempt.objects.get(mode="practice")
     first = AttemptItem.objects.get(attempt=practice, position=1)
-    page.locator(f"button[name=choice][value='{first.snapshot['options'][0]['id']}']").click()
+    page.locator(f"button[name=choice][value='{token(first, first.snapshot['options'][0]['id'])}']").click()
     expect(page.locator("#verdict")).to_have_text(re.compile("Correct|Incorrect"))
     bookmark = page.locator(f"#bookmark-{first.snapshot['uid']}-button")
     bookmark.click()

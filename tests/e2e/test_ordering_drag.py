@@ -10,6 +10,7 @@ import pytest
 from playwright.sync_api import expect
 
 from exams.models import Attempt, AttemptItem, Response
+from exams.tokens import tokens_for
 from tests.exams.conftest import make_bank
 from tests.factories import BlueprintFactory
 
@@ -29,9 +30,12 @@ def drag(page, source, target, *, before: bool):
     page.mouse.up()
 
 
-def shown_order(page) -> list[int]:
+def shown_order(page, item) -> list[int]:
+    """The option ids of ``item`` in the order the page shows them (the page has only tokens)."""
+    tokens = tokens_for(item)
     return [
-        int(value) for value in page.locator(".ordering-item").evaluate_all("items => items.map(i => i.dataset.id)")
+        tokens.option_for(value)
+        for value in page.locator(".ordering-item").evaluate_all("items => items.map(i => i.dataset.id)")
     ]
 
 
@@ -46,13 +50,13 @@ def test_dragging_an_item_in_a_mock_saves_the_new_order(live_server, page, conso
     item = AttemptItem.objects.get(attempt=attempt, position=1)
     ids = [row["id"] for row in item.snapshot["options"]]
     expect(page.locator("#ordering-hint")).to_contain_text("drag an item by its handle")
-    assert shown_order(page) == ids
+    assert shown_order(page, item) == ids
 
     items = page.locator(".ordering-item")
     drag(page, items.nth(len(ids) - 1).locator("[data-drag-handle]"), items.nth(0), before=True)
 
     expected = [ids[-1], *ids[:-1]]
-    assert shown_order(page) == expected
+    assert shown_order(page, item) == expected
     expect(page.locator("[data-announcer]")).to_have_text(re.compile("Moved to position 1"))
     expect(page.locator("[data-save-status]")).to_contain_text("Saved")
     assert Response.objects.get(item=item).answer == expected
@@ -76,7 +80,7 @@ def test_dragging_works_in_practice_on_the_next_question_too(live_server, page, 
         ids = [row["id"] for row in item.snapshot["options"]]
         items = page.locator(".ordering-item")
         drag(page, items.nth(0).locator("[data-drag-handle]"), items.nth(2), before=False)
-        moved = shown_order(page)
+        moved = shown_order(page, item)
         assert moved == [*ids[1:3], ids[0], *ids[3:]]
         assert not Response.objects.filter(item=item).exists()  # practice waits for "Check answer"
 

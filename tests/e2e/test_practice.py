@@ -6,6 +6,7 @@ import pytest
 from playwright.sync_api import expect
 
 from exams.models import Attempt, AttemptItem, Bookmark, Response
+from tests.answers import token
 from tests.exams.conftest import make_bank
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
@@ -44,9 +45,9 @@ def test_a_held_answer_shows_the_choice_and_progress_before_the_verdict(live_ser
     page.route("**/answer/", lambda route: held.append(route))
     choice = item.snapshot["options"][2]
 
-    page.locator(f"button[name=choice][value='{choice['id']}']").click()
+    page.locator(f"button[name=choice][value='{token(item, choice['id'])}']").click()
 
-    button = page.locator(f"button[name=choice][value='{choice['id']}']")
+    button = page.locator(f"button[name=choice][value='{token(item, choice['id'])}']")
     expect(button).to_have_class(re.compile("is-selected.*is-pending"))
     expect(page.locator("[data-answered-count]")).to_have_text("1")
     expect(page.locator("#verdict")).to_have_count(0)
@@ -70,7 +71,7 @@ def test_an_aborted_answer_rolls_back_and_the_retry_brings_the_verdict(live_serv
     page.route("**/answer/", lambda route: route.abort())
     key = item.snapshot["key"]
     for option in key:
-        page.locator(f"#choice-{option}").check()
+        page.locator(f"#choice-{token(item, option)}").check()
 
     page.get_by_role("button", name="Check answer").click()
 
@@ -97,8 +98,8 @@ def test_rapid_clicks_keep_the_first_answer_on_screen_and_in_the_database(live_s
     page.route("**/answer/", lambda route: held.append(route))
     first, second = (row["id"] for row in item.snapshot["options"][:2])
 
-    page.locator(f"button[name=choice][value='{first}']").click()
-    page.locator(f"button[name=choice][value='{second}']").click()
+    page.locator(f"button[name=choice][value='{token(item, first)}']").click()
+    page.locator(f"button[name=choice][value='{token(item, second)}']").click()
     page.wait_for_timeout(300)
     assert len(held) == 1
     held[0].continue_()

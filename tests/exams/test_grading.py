@@ -2,7 +2,9 @@ import pytest
 from django.http import QueryDict
 
 from exams.grading import AnswerError, DomainResult, domain_results, grade, parse_answer, scaled_score
+from exams.tokens import MATCH
 from questions.snapshots import take_snapshot
+from tests.answers import fields, snapshot_tokens
 from tests.factories import (
     make_matching_question,
     make_multiple_question,
@@ -13,11 +15,25 @@ from tests.factories import (
 pytestmark = pytest.mark.django_db
 
 
-def post(**fields) -> QueryDict:
+def raw(**fields) -> QueryDict:
+    """A post of exactly these field values."""
     data = QueryDict(mutable=True)
     for name, value in fields.items():
         data.setlist(name.replace("_", "-"), [str(v) for v in value] if isinstance(value, list) else [str(value)])
     return data
+
+
+def post(snapshot, answer, *, item_id: int = 1) -> QueryDict:
+    """``answer`` (option ids) as the page of item ``item_id`` posts it: in that item's tokens."""
+    data = QueryDict(mutable=True)
+    for name, values in fields(snapshot, answer, snapshot_tokens(snapshot, item_id)).items():
+        data.setlist(name, values)
+    return data
+
+
+def parse(snapshot, data):
+    """Read a post to item 1 of ``snapshot``."""
+    return parse_answer(snapshot, data, snapshot_tokens(snapshot, 1))
 
 
 def ids(question, **filters):
@@ -31,7 +47,7 @@ def test_single_right_choice_is_correct():
     question = make_single_question(correct_index=2)
     snapshot = take_snapshot(question)
 
-    answer = parse_answer(snapshot, post(choice=ids(question, is_correct=True)))
+    answer = parse(snapshot, post(snapshot, ids(question, is_correct=True)))
 
     assert answer == ids(question, is_correct=True)
     assert grade(snapshot, answer) is True
@@ -41,7 +57,7 @@ def test_single_wrong_choice_is_incorrect():
     question = make_single_question(correct_index=2)
     snapshot = take_snapshot(question)
 
-    answer = parse_answer(snapshot, post(choice=ids(question, is_correct=False)[0]))
+    answer = parse(snapshot, post(snapshot, ids(question, is_correct=False)[:1]))
 
     assert grade(snapshot, answer) is False
 
@@ -51,7 +67,7 @@ def test_single_refuses_two_choices():
     snapshot = take_snapshot(question)
 
     with pytest.raises(AnswerError):
-        parse_answer(snapshot, post(choice=ids(question)[:2]))
+        parse(snapshot, post(snapshot, ids(question)[:2]))
 
 
 def test_an_option_of_another_question_is_refused():
@@ -60,23 +76,34 @@ def test_an_option_of_another_question_is_refused():
     snapshot = take_snapshot(question)
 
     with pytest.raises(AnswerError, match="not part of this question"):
-        parse_answer(snapshot, post(choice=ids(other)[0]))
+        parse(snapshot, post(take_snapshot(other), ids(other)[:1], item_id=2))
 
 
-@pytest.mark.parametrize("value", ["abc", "-3", "0", "1e9x", "9" * 40])
-def test_malformed_ids_are_refused(value):
+def test_the_same_option_named_by_another_items_token_is_refused():
+    """The same question in another attempt item (another attempt, or a later one) has
+    other tokens: a token is good for one item only."""
     question = make_single_question()
     snapshot = take_snapshot(question)
 
+    with pytest.raises(AnswerError, match="not part of this question"):
+        parse(snapshot, post(snapshot, ids(question)[:1], item_id=2))
+
+
+@pytest.mark.parametrize("value", ["abc", "-3", "0", "1e9x", "9" * 40, "id"])
+def test_malformed_tokens_and_bare_ids_are_refused(value):
+    question = make_single_question()
+    snapshot = take_snapshot(question)
+    value = str(ids(question)[0]) if value == "id" else value
+
     with pytest.raises(AnswerError):
-        parse_answer(snapshot, post(choice=value))
+        parse(snapshot, raw(choice=value))
 
 
 def test_no_choice_is_an_empty_answer_and_wrong():
     question = make_single_question()
     snapshot = take_snapshot(question)
 
-    answer = parse_answer(snapshot, post())
+    answer = parse(snapshot, raw())
 
     assert answer == []
     assert grade(snapshot, answer) is False
@@ -91,9 +118,9 @@ def test_multiple_needs_exactly_the_key_in_any_order():
     snapshot = take_snapshot(question)
     key = ids(question, is_correct=True)
 
-    assert grade(snapshot, parse_answer(snapshot, post(choice=list(reversed(key))))) is True
-    assert grade(snapshot, parse_answer(snapshot, post(choice=key[:1]))) is False
-    assert grade(snapshot, parse_answer(snapshot, post(choice=[*key, ids(question, is_correct=False)[0]]))) is False
+    assert grade(snapshot, parse(snapshot, post(snapshot, list(reversed(key))))) is True
+    assert grade(snapshot, parse(snapshot, post(snapshot, key[:1]))) is False
+    assert grade(snapshot, parse(snapshot, post(snapshot, [*key, ids(question, is_correct=False)[0]]))) is False
 
 
 def test_multiple_refuses_a_repeated_option():
@@ -102,7 +129,7 @@ def test_multiple_refuses_a_repeated_option():
     first = ids(question)[0]
 
     with pytest.raises(AnswerError, match="twice"):
-        parse_answer(snapshot, post(choice=[first, first]))
+        parse(snapshot, post(snapshot, [first, first]))
 
 
 # --- ordering -----------------------------------------------------------------------------
@@ -112,7 +139,7 @@ def test_ordering_in_the_authors_order_is_correct():
     question = make_ordering_question(n_items=4)
     snapshot = take_snapshot(question)
 
-    answer = parse_answer(snapshot, post(order=ids(question)))
+    answer = parse(snapshot, post(snapshot, ids(question)))
 
     assert grade(snapshot, answer) is True
 
@@ -123,7 +150,7 @@ def test_ordering_with_two_items_swapped_is_wrong():
     order = ids(question)
     order[1], order[2] = order[2], order[1]
 
-    assert grade(snapshot, parse_answer(snapshot, post(order=order))) is False
+    assert grade(snapshot, parse(snapshot, post(snapshot, order))) is False
 
 
 @pytest.mark.parametrize("cut", ["missing", "repeated"])
@@ -134,14 +161,21 @@ def test_ordering_must_list_every_item_once(cut):
     order = order[:3] if cut == "missing" else [*order[:3], order[0]]
 
     with pytest.raises(AnswerError, match="every item"):
-        parse_answer(snapshot, post(order=order))
+        parse(snapshot, post(snapshot, order))
 
 
 # --- matching -----------------------------------------------------------------------------
 
 
-def matching_post(question, pairs):
-    return post(**{f"match_{prompt}": match for prompt, match in pairs.items()})
+def matching_post(snapshot, pairs, *, item_id: int = 1):
+    """``{prompt id: match id or ""}`` posted in item ``item_id``'s tokens ("" = left unset)."""
+    tokens = snapshot_tokens(snapshot, item_id)
+    return raw(
+        **{
+            f"match_{tokens.token_for(prompt)}": tokens.token_for(match, MATCH) if match != "" else ""
+            for prompt, match in pairs.items()
+        }
+    )
 
 
 def test_matching_all_pairs_right_is_correct():
@@ -149,7 +183,7 @@ def test_matching_all_pairs_right_is_correct():
     snapshot = take_snapshot(question)
     prompts = ids(question, text__gt="")
 
-    answer = parse_answer(snapshot, matching_post(question, {pk: pk for pk in prompts}))
+    answer = parse(snapshot, matching_post(snapshot, {pk: pk for pk in prompts}))
 
     assert answer == {str(pk): pk for pk in prompts}
     assert grade(snapshot, answer) is True
@@ -161,9 +195,7 @@ def test_matching_one_pair_wrong_is_incorrect():
     prompts = ids(question, text__gt="")
     distractor = ids(question, text="")[0]
 
-    answer = parse_answer(
-        snapshot, matching_post(question, {prompts[0]: distractor, **{pk: pk for pk in prompts[1:]}})
-    )
+    answer = parse(snapshot, matching_post(snapshot, {prompts[0]: distractor, **{pk: pk for pk in prompts[1:]}}))
 
     assert grade(snapshot, answer) is False
 
@@ -173,7 +205,7 @@ def test_matching_left_blank_prompts_are_unset():
     snapshot = take_snapshot(question)
     prompts = ids(question, text__gt="")
 
-    answer = parse_answer(snapshot, matching_post(question, {prompts[0]: prompts[0], prompts[1]: ""}))
+    answer = parse(snapshot, matching_post(snapshot, {prompts[0]: prompts[0], prompts[1]: ""}))
 
     assert answer == {str(prompts[0]): prompts[0]}
     assert grade(snapshot, answer) is False
@@ -185,8 +217,10 @@ def test_matching_refuses_a_match_of_another_question():
     snapshot = take_snapshot(question)
     prompt = ids(question, text__gt="")[0]
 
+    other_match = snapshot_tokens(take_snapshot(other), 2).token_for(ids(other)[0], MATCH)
+
     with pytest.raises(AnswerError, match="match that is not part"):
-        parse_answer(snapshot, matching_post(question, {prompt: ids(other)[0]}))
+        parse(snapshot, raw(**{f"match_{snapshot_tokens(snapshot).token_for(prompt)}": other_match}))
 
 
 def test_matching_refuses_a_prompt_of_another_question():
@@ -194,8 +228,24 @@ def test_matching_refuses_a_prompt_of_another_question():
     other = make_matching_question(n_pairs=3)
     snapshot = take_snapshot(question)
 
+    other_prompt = snapshot_tokens(take_snapshot(other), 2).token_for(ids(other)[0])
+    match = snapshot_tokens(snapshot).token_for(ids(question)[0], MATCH)
+
     with pytest.raises(AnswerError, match="prompt that is not part"):
-        parse_answer(snapshot, matching_post(question, {ids(other)[0]: ids(question)[0]}))
+        parse(snapshot, raw(**{f"match_{other_prompt}": match}))
+
+
+def test_matching_refuses_a_prompt_token_posted_as_a_match():
+    """A prompt and its right match are one option row, but their tokens differ: a prompt's
+    token is no match."""
+    question = make_matching_question(n_pairs=3)
+    snapshot = take_snapshot(question)
+    tokens = snapshot_tokens(snapshot)
+    prompt = ids(question, text__gt="")[0]
+
+    assert tokens.token_for(prompt) != tokens.token_for(prompt, MATCH)
+    with pytest.raises(AnswerError, match="match that is not part"):
+        parse(snapshot, raw(**{f"match_{tokens.token_for(prompt)}": tokens.token_for(prompt)}))
 
 
 # --- scores -------------------------------------------------------------------------------

@@ -8,6 +8,7 @@ from django.utils import timezone
 from exams.attempts import record_answer, start_exam, submit_attempt
 from exams.models import Attempt, AttemptItem, Response
 from questions.models import Option, Question
+from tests.answers import item_fields, token
 from tests.exams.conftest import make_bank
 from tests.factories import BlueprintFactory, make_single_question
 
@@ -44,20 +45,18 @@ def item(attempt, position):
     return attempt.items.select_related("attempt").get(position=position)
 
 
-def answer_post(snapshot, *, right=True, seq=1, **extra):
-    """The POST body that answers ``snapshot`` right (or wrong)."""
-    data = {"seq": seq, **extra}
+def answer_post(target, *, right=True, seq=1, **extra):
+    """The POST body that answers attempt item ``target`` right (or wrong), in its tokens."""
+    snapshot = target.snapshot
     kind, key = snapshot["type"], snapshot["key"]
     if kind in ("single", "multiple"):
-        wrong = [row["id"] for row in snapshot["options"] if not row["correct"]][:1]
-        data["choice"] = key if right else wrong
+        answer = key if right else [row["id"] for row in snapshot["options"] if not row["correct"]][:1]
     elif kind == "ordering":
-        data["order"] = key if right else list(reversed(key))
+        answer = key if right else list(reversed(key))
     else:
         matches = [match["id"] for match in snapshot["matches"]]
-        for prompt, match in key.items():
-            data[f"match-{prompt}"] = match if right else next(m for m in matches if m != match)
-    return data
+        answer = {prompt: match if right else next(m for m in matches if m != match) for prompt, match in key.items()}
+    return {"seq": seq, **item_fields(target, answer), **extra}
 
 
 # --- list and start -----------------------------------------------------------------------
@@ -155,8 +154,8 @@ def test_question_page_as_htmx_renders_only_the_card(client, exam):
 
 def test_question_page_restores_the_saved_answer_and_flag(client, exam):
     first = item(exam, 1)
-    choice = first.snapshot["options"][2]["id"]
-    client.post(f"/exams/attempts/{exam.pk}/1/answer/", answer_post(first.snapshot) | {"choice": [choice]})
+    choice = token(first, first.snapshot["options"][2]["id"])
+    client.post(f"/exams/attempts/{exam.pk}/1/answer/", answer_post(first) | {"choice": [choice]})
     client.post(f"/exams/attempts/{exam.pk}/1/flag/", {"state": "1"})
     kind = first.snapshot["type"]
 
@@ -198,7 +197,7 @@ def test_question_page_queries_do_not_grow_with_the_exam(client, guest, size, dj
 
 
 def test_htmx_save_confirms_with_the_status_and_the_navigator_cell(client, exam):
-    snapshot = item(exam, 3).snapshot
+    snapshot = item(exam, 3)
 
     response = client.post(f"/exams/attempts/{exam.pk}/3/answer/", answer_post(snapshot, seq=4), **htmx("save-status"))
 
@@ -211,7 +210,7 @@ def test_htmx_save_confirms_with_the_status_and_the_navigator_cell(client, exam)
 
 @pytest.mark.parametrize(("go", "target"), [("next", "/4/"), ("prev", "/2/"), ("review", "/review/"), ("", "/3/")])
 def test_plain_save_redirects_where_the_button_said(client, exam, go, target):
-    snapshot = item(exam, 3).snapshot
+    snapshot = item(exam, 3)
 
     response = client.post(f"/exams/attempts/{exam.pk}/3/answer/", answer_post(snapshot, go=go))
 
@@ -220,7 +219,7 @@ def test_plain_save_redirects_where_the_button_said(client, exam, go, target):
 
 
 def test_next_on_the_last_question_goes_to_the_review(client, exam):
-    snapshot = item(exam, 10).snapshot
+    snapshot = item(exam, 10)
 
     response = client.post(f"/exams/attempts/{exam.pk}/10/answer/", answer_post(snapshot, go="next"))
 
@@ -237,16 +236,19 @@ def test_moving_on_without_an_answer_writes_nothing(client, exam):
 def test_a_plain_ordering_move_saves_the_new_order(client, guest):
     make_bank(FULL, types=("ordering",))
     attempt = start_exam(guest.pk, BlueprintFactory(), now=timezone.now())
-    snapshot = item(attempt, 1).snapshot
-    shown = [row["id"] for row in snapshot["options"]]
+    first = item(attempt, 1)
+    shown = [row["id"] for row in first.snapshot["options"]]
 
-    client.post(f"/exams/attempts/{attempt.pk}/1/answer/", {"seq": 1, "order": shown, "move": f"{shown[1]}:up"})
+    client.post(
+        f"/exams/attempts/{attempt.pk}/1/answer/",
+        {"seq": 1, **item_fields(first, shown), "move": f"{token(first, shown[1])}:up"},
+    )
 
     assert Response.objects.get().answer == [shown[1], shown[0], *shown[2:]]
 
 
 def test_a_stale_save_is_ignored_and_the_page_reloads_to_the_stored_answer(client, exam):
-    snapshot = item(exam, 1).snapshot
+    snapshot = item(exam, 1)
     client.post(f"/exams/attempts/{exam.pk}/1/answer/", answer_post(snapshot, seq=5))
 
     response = client.post(f"/exams/attempts/{exam.pk}/1/answer/", answer_post(snapshot, right=False, seq=3), **HTMX)
@@ -270,7 +272,7 @@ def test_an_option_of_another_question_is_a_400_and_writes_nothing(client, exam)
 
 @pytest.mark.parametrize("seq", ["", "-1", "abc", str(2**40)])
 def test_a_malformed_seq_is_a_400(client, exam, seq):
-    snapshot = item(exam, 1).snapshot
+    snapshot = item(exam, 1)
 
     response = client.post(f"/exams/attempts/{exam.pk}/1/answer/", answer_post(snapshot) | {"seq": seq})
 
@@ -279,7 +281,7 @@ def test_a_malformed_seq_is_a_400(client, exam, seq):
 
 
 def test_another_owner_cannot_answer(other_client, exam):
-    snapshot = item(exam, 1).snapshot
+    snapshot = item(exam, 1)
 
     response = other_client.post(f"/exams/attempts/{exam.pk}/1/answer/", answer_post(snapshot))
 
@@ -288,7 +290,7 @@ def test_another_owner_cannot_answer(other_client, exam):
 
 
 def test_a_save_after_the_deadline_is_refused_and_the_exam_finalized(client, exam):
-    snapshot = item(exam, 1).snapshot
+    snapshot = item(exam, 1)
 
     with time_machine.travel(exam.deadline + timedelta(seconds=10)):
         response = client.post(f"/exams/attempts/{exam.pk}/1/answer/", answer_post(snapshot), **HTMX)
@@ -300,7 +302,7 @@ def test_a_save_after_the_deadline_is_refused_and_the_exam_finalized(client, exa
 
 
 def test_a_plain_save_after_the_deadline_lands_on_the_results_with_a_message(client, exam):
-    snapshot = item(exam, 1).snapshot
+    snapshot = item(exam, 1)
 
     with time_machine.travel(exam.deadline + timedelta(seconds=10)):
         response = client.post(f"/exams/attempts/{exam.pk}/1/answer/", answer_post(snapshot), follow=True)
@@ -310,7 +312,7 @@ def test_a_plain_save_after_the_deadline_lands_on_the_results_with_a_message(cli
 
 
 def test_a_save_within_the_grace_counts(client, exam):
-    snapshot = item(exam, 1).snapshot
+    snapshot = item(exam, 1)
 
     with time_machine.travel(exam.deadline + timedelta(seconds=3)):
         response = client.post(f"/exams/attempts/{exam.pk}/1/answer/", answer_post(snapshot), **HTMX)
@@ -322,7 +324,7 @@ def test_a_save_within_the_grace_counts(client, exam):
 @pytest.mark.parametrize("size", [10, 65])
 def test_answer_save_takes_at_most_five_queries(client, guest, size, django_assert_num_queries):
     attempt = exam_of_size(guest, size)
-    snapshot = item(attempt, size).snapshot
+    snapshot = item(attempt, size)
 
     # session, item with attempt and response, the upsert
     with django_assert_num_queries(3):
@@ -560,7 +562,7 @@ def test_no_exam_page_or_fragment_reveals_answers_before_submission(client, gues
     responses = [client.get("/exams/"), client.get(f"/exams/attempts/{attempt.pk}/review/")]
     responses.append(client.get(f"/exams/attempts/{attempt.pk}/submit/"))
     for position in range(1, 11):
-        snapshot = item(attempt, position).snapshot
+        snapshot = item(attempt, position)
         url = f"/exams/attempts/{attempt.pk}/{position}/"
         responses.append(client.get(url))
         responses.append(client.get(url, **htmx("question-card")))
@@ -604,6 +606,6 @@ def test_a_japanese_mock_marks_the_questions_it_takes_in_english(client, guest):
     translated = client.get(f"/exams/attempts/{attempt.pk}/{japanese.position}/").text
 
     assert "This question has no Japanese translation yet, so it is shown in English." in marked
-    assert '<div class="stem" id="question-stem" lang="en">' in marked
+    assert '<div class="stem" id="question-stem" lang="en" hx-disable>' in marked
     assert "no Japanese translation" not in translated
-    assert '<div class="stem" id="question-stem" lang="ja">' in translated
+    assert '<div class="stem" id="question-stem" lang="ja" hx-disable>' in translated

@@ -6,6 +6,7 @@ from django.utils import timezone
 from exams.attempts import PRACTICE_BATCH, record_answer, start_practice
 from exams.models import Attempt, Bookmark, Response
 from questions.models import Option, Question, Tag
+from tests.answers import item_fields, token
 from tests.exams.conftest import make_bank
 from tests.exams.test_views_exam import answer_post, htmx
 from tests.factories import BookmarkFactory, make_matching_question, make_single_question
@@ -146,7 +147,7 @@ def test_htmx_answer_brings_the_verdict_key_rationales_and_explanation(client, s
 
     response = client.post(
         f"/exams/attempts/{session.pk}/{current.position}/answer/",
-        answer_post(current.snapshot, right=right, seq=3, confidence="unsure"),
+        answer_post(current, right=right, seq=3, confidence="unsure"),
         **htmx("question-card"),
     )
 
@@ -168,19 +169,38 @@ def test_htmx_answer_brings_the_verdict_key_rationales_and_explanation(client, s
 def test_a_plain_answer_redirects_to_the_feedback_page(client, session):
     current = item(session, 1)
 
-    response = client.post(f"/exams/attempts/{session.pk}/1/answer/", answer_post(current.snapshot), follow=True)
+    response = client.post(f"/exams/attempts/{session.pk}/1/answer/", answer_post(current), follow=True)
 
     assert response.redirect_chain == [(f"/practice/{session.pk}/1/", 302)]
     assert 'data-announce="Correct"' in response.text
     assert f'href="/practice/{session.pk}/2/"' in response.text
 
 
+@pytest.mark.parametrize("kind", TYPES)
+def test_the_feedback_page_marks_the_stored_answer(client, session, kind):
+    """The page (not only the htmx fragment) marks what was chosen: the stored answer is in
+    option ids, the form's in tokens, and the review must get the former."""
+    current = first_of_type(session, kind)
+    client.post(f"/exams/attempts/{session.pk}/{current.position}/answer/", answer_post(current, right=False))
+
+    page = client.get(f"/practice/{session.pk}/{current.position}/").text
+
+    marks = {
+        "single": "Your answer (wrong)",
+        "multiple": "Your answer (wrong)",
+        "ordering": "You put it at 1",
+        "matching": "You chose:",
+    }
+    assert marks[kind] in page
+    assert "You left this empty" not in page
+
+
 def test_the_first_answer_is_final(client, session):
     current = item(session, 1)
-    client.post(f"/exams/attempts/{session.pk}/1/answer/", answer_post(current.snapshot, right=False))
+    client.post(f"/exams/attempts/{session.pk}/1/answer/", answer_post(current, right=False))
 
     response = client.post(
-        f"/exams/attempts/{session.pk}/1/answer/", answer_post(current.snapshot, seq=9), **htmx("question-card")
+        f"/exams/attempts/{session.pk}/1/answer/", answer_post(current, seq=9), **htmx("question-card")
     )
 
     assert 'data-announce="Incorrect"' in response.text
@@ -206,13 +226,13 @@ def test_a_plain_ordering_move_rearranges_the_proposal_without_answering(client,
 
     response = client.post(
         f"/exams/attempts/{session.pk}/{current.position}/answer/",
-        {"seq": 1, "order": shown, "move": f"{shown[2]}:up"},
+        {"seq": 1, **item_fields(current, shown), "move": f"{token(current, shown[2])}:up"},
     )
 
-    proposal = [shown[0], shown[2], shown[1], *shown[3:]]
-    assert response["Location"] == f"{url}?order={','.join(map(str, proposal))}"
+    proposal = [token(current, pk) for pk in [shown[0], shown[2], shown[1], *shown[3:]]]
+    assert response["Location"] == f"{url}?order={','.join(proposal)}"
     page = client.get(response["Location"]).text
-    assert [int(part.split('"')[0]) for part in page.split('name="order" value="')[1:]] == proposal
+    assert [part.split('"')[0] for part in page.split('name="order" value="')[1:]] == proposal
     assert not Response.objects.exists()
 
 
@@ -232,7 +252,7 @@ def test_another_owner_cannot_see_or_answer(other_client, session):
     assert other_client.get(f"/practice/{session.pk}/1/").status_code == 404
     assert other_client.get(f"/practice/{session.pk}/summary/").status_code == 404
     assert other_client.post(f"/practice/{session.pk}/finish/").status_code == 404
-    response = other_client.post(f"/exams/attempts/{session.pk}/1/answer/", answer_post(current.snapshot))
+    response = other_client.post(f"/exams/attempts/{session.pk}/1/answer/", answer_post(current))
     assert response.status_code == 404
     assert not Response.objects.exists()
 
@@ -246,7 +266,7 @@ def test_answer_save_takes_at_most_five_queries(client, guest, count, django_ass
     # session, item with attempt and response, the upsert, the progress count
     with django_assert_num_queries(4):
         response = client.post(
-            f"/exams/attempts/{attempt.pk}/{count}/answer/", answer_post(current.snapshot), **htmx("question-card")
+            f"/exams/attempts/{attempt.pk}/{count}/answer/", answer_post(current), **htmx("question-card")
         )
 
     assert 'data-announce="Correct"' in response.text
@@ -289,8 +309,8 @@ def test_summary_shows_score_topics_and_mistakes_again(client, session):
         record_answer(current, answer=current.snapshot["key"], seq=1, now=timezone.now())
     for position in (5, 6):
         current = item(session, position)
-        wrong = answer_post(current.snapshot, right=False)
-        record_answer(current, answer=_parsed(current.snapshot, wrong), seq=1, now=timezone.now())
+        wrong = answer_post(current, right=False)
+        record_answer(current, answer=_parsed(current, wrong), seq=1, now=timezone.now())
 
     response = client.get(f"/practice/{session.pk}/summary/")
 
@@ -301,15 +321,17 @@ def test_summary_shows_score_topics_and_mistakes_again(client, session):
     assert response.text.count("Task 1.1") + response.text.count("Task 2.1") >= 1
 
 
-def _parsed(snapshot, data):
+def _parsed(current, data):
     from django.http import QueryDict
 
     from exams.grading import parse_answer
+    from exams.tokens import tokens_for
 
+    snapshot, tokens = current.snapshot, tokens_for(current)
     query = QueryDict(mutable=True)
     for name, value in data.items():
         query.setlist(name, [str(v) for v in value] if isinstance(value, list) else [str(value)])
-    return parse_answer(snapshot, query)
+    return parse_answer(snapshot, query, tokens)
 
 
 def test_practise_mistakes_again_starts_a_session_of_the_wrong_ones(client, session):
@@ -317,7 +339,7 @@ def test_practise_mistakes_again_starts_a_session_of_the_wrong_ones(client, sess
     for current in wrong_items:
         record_answer(
             current,
-            answer=_parsed(current.snapshot, answer_post(current.snapshot, right=False)),
+            answer=_parsed(current, answer_post(current, right=False)),
             seq=1,
             now=timezone.now(),
         )
@@ -469,7 +491,7 @@ def test_show_original_lists_the_english_options_in_the_order_shown(client, japa
 def test_show_original_as_htmx_returns_only_the_fragment(client, japanese_session):
     response = client.get(f"/practice/{japanese_session.pk}/1/original/", **htmx("original"))
 
-    assert response.text.lstrip().startswith('<div id="original" class="original">')
+    assert response.text.lstrip().startswith('<div id="original" class="original" hx-disable>')
     assert 'lang="en"' in response.text
     assert "<html" not in response.text
 
@@ -514,5 +536,5 @@ def test_an_untranslated_question_in_a_japanese_session_is_shown_in_english_and_
     page = client.get(f"/practice/{session.pk}/1/").text
 
     assert "This question has no Japanese translation yet, so it is shown in English." in page
-    assert '<div class="stem" id="question-stem" lang="en">' in page
+    assert '<div class="stem" id="question-stem" lang="en" hx-disable>' in page
     assert "Show original (English)" not in page

@@ -340,51 +340,72 @@ class Browser:
 
 @dataclass
 class QuestionPage:
-    """What a candidate can answer on an exam question page (only ids the page offers)."""
+    """What a candidate can answer on an exam question page: only the tokens the page offers
+    (options are named by the attempt item's opaque tokens, exams.tokens, never by id)."""
 
     kind: str
-    choices: list[int] = field(default_factory=list)
+    choices: list[str] = field(default_factory=list)
     select: int = 1
-    order: list[int] = field(default_factory=list)
-    prompts: dict[int, list[int]] = field(default_factory=dict)
+    order: list[str] = field(default_factory=list)
+    prompts: dict[str, list[str]] = field(default_factory=dict)
     next_seq: int = 1
     remaining_ms: int = 0
     flagged: bool = False
     # The answer the page shows as given (checked, in order, selected); empty if none.
-    shown: list[int] | dict[str, int] = field(default_factory=list)
+    shown: list[str] | dict[str, str] = field(default_factory=list)
 
     @classmethod
-    def from_snapshot(cls, snapshot: dict) -> "QuestionPage":
-        """The same controls, read from an item's snapshot (the ids the page would offer)."""
-        kind, ids = snapshot["type"], [row["id"] for row in snapshot["options"]]
+    def from_item(cls, item_id: int, snapshot: dict) -> "QuestionPage":
+        """The same controls, worked out from an item's id and snapshot (the tokens its page offers)."""
+        from exams.tokens import MATCH, ItemTokens
+
+        ids = [row["id"] for row in snapshot["options"]]
+        matches = [row["id"] for row in snapshot.get("matches") or []]
+        tokens = ItemTokens(item_id, ids, matches)
+        names = [tokens.token_for(pk) for pk in ids]
+        kind = snapshot["type"]
         page = cls(kind=kind, select=snapshot.get("select") or 2)
         if kind in ("single", "multiple"):
-            page.choices = ids
+            page.choices = names
         elif kind == "ordering":
-            page.order = ids
+            page.order = names
         else:
-            page.prompts = {pk: [match["id"] for match in snapshot["matches"]] for pk in ids}
+            page.prompts = {name: [tokens.token_for(pk, MATCH) for pk in matches] for name in names}
         return page
 
-    def random_answer(self, rng: random.Random) -> tuple[list[tuple[str, str]], list[int] | dict[str, int]]:
-        """Form fields for a random complete answer, and the answer as the server stores it."""
+    def random_answer(self, rng: random.Random) -> tuple[list[tuple[str, str]], list[str] | dict[str, str]]:
+        """Form fields for a random complete answer, and the answer as ``page_answer`` writes it."""
         if self.kind == "single":
             choice = rng.choice(self.choices)
-            return [("choice", str(choice))], [choice]
+            return [("choice", choice)], [choice]
         if self.kind == "multiple":
             chosen = sorted(rng.sample(self.choices, min(self.select, len(self.choices))))
-            return [("choice", str(pk)) for pk in chosen], chosen
+            return [("choice", token) for token in chosen], chosen
         if self.kind == "ordering":
             order = rng.sample(self.order, len(self.order))
-            return [("order", str(pk)) for pk in order], order
-        answer = {str(prompt): rng.choice(matches) for prompt, matches in self.prompts.items()}
-        return [(f"match-{prompt}", str(match)) for prompt, match in answer.items()], answer
+            return [("order", token) for token in order], order
+        answer = {prompt: rng.choice(matches) for prompt, matches in self.prompts.items()}
+        return [(f"match-{prompt}", match) for prompt, match in answer.items()], answer
 
 
-_CHOICE = re.compile(r'<input type="(radio|checkbox)" name="choice" value="(\d+)" id="choice-\d+"( checked)?>')
-_ORDER = re.compile(r'<input type="hidden" name="order" value="(\d+)"')
-_MATCH = re.compile(r'<select id="match-(\d+)" name="match-\d+">(.*?)</select>', re.S)
-_MATCH_OPTION = re.compile(r'<option value="(\d+)"[^>]*?( selected)?>')
+def page_answer(item_id: int, snapshot: dict, answer) -> list[str] | dict[str, str]:
+    """A stored answer (option ids) as the page names it: tokens (choices sorted)."""
+    from exams.tokens import ItemTokens
+
+    tokens = ItemTokens(
+        item_id, [row["id"] for row in snapshot["options"]], [row["id"] for row in snapshot.get("matches") or []]
+    )
+    named = tokens.public_answer(answer)
+    return sorted(named) if snapshot["type"] in ("single", "multiple") else named
+
+
+_TOKEN = r"([a-z2-7]+)"
+_CHOICE = re.compile(
+    rf'<input type="(radio|checkbox)" name="choice" value="{_TOKEN}" id="choice-[a-z2-7]+"( checked)?>'
+)
+_ORDER = re.compile(rf'<input type="hidden" name="order" value="{_TOKEN}"')
+_MATCH = re.compile(rf'<select id="match-{_TOKEN}" name="match-[a-z2-7]+">(.*?)</select>', re.S)
+_MATCH_OPTION = re.compile(rf'<option value="{_TOKEN}"[^>]*?( selected)?>')
 _SELECT = re.compile(r"Select (\d+) answers?\.")
 _SEQ = re.compile(r'name="seq" value="(\d+)" data-seq')
 _REMAINING = re.compile(r'data-remaining-ms="(\d+)"')
@@ -400,23 +421,23 @@ def parse_question(html: str) -> QuestionPage:
     page.flagged = bool(flagged and flagged.group(1) == "true")
     if choices := _CHOICE.findall(html):
         page.kind = "single" if choices[0][0] == "radio" else "multiple"
-        page.choices = [int(pk) for _, pk, _checked in choices]
-        page.shown = sorted(int(pk) for _, pk, checked in choices if checked)
+        page.choices = [token for _, token, _checked in choices]
+        page.shown = sorted(token for _, token, checked in choices if checked)
         if select := _SELECT.search(html):
             page.select = int(select.group(1))
         elif page.kind == "multiple":
             page.select = 2
     elif order := _ORDER.findall(html):
         page.kind = "ordering"
-        page.order = [int(pk) for pk in order]
+        page.order = list(order)
         page.shown = page.order  # the saved order when there is one, else the display order
     elif prompts := _MATCH.findall(html):
         page.kind = "matching"
         page.shown = {}
         for prompt, body in prompts:
             options = _MATCH_OPTION.findall(body)
-            page.prompts[int(prompt)] = [int(pk) for pk, _selected in options]
-            chosen = [int(pk) for pk, selected in options if selected]
+            page.prompts[prompt] = [token for token, _selected in options]
+            chosen = [token for token, selected in options if selected]
             if chosen:
                 page.shown[prompt] = chosen[0]
     else:

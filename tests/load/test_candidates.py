@@ -28,7 +28,15 @@ from dataclasses import dataclass, field
 
 import pytest
 
-from tests.load.harness import Browser, QuestionPage, Stopped, needs_postgres, parse_question, percentile
+from tests.load.harness import (
+    Browser,
+    QuestionPage,
+    Stopped,
+    needs_postgres,
+    page_answer,
+    parse_question,
+    percentile,
+)
 
 pytestmark = [pytest.mark.load, needs_postgres, pytest.mark.django_db(transaction=True)]
 
@@ -154,17 +162,17 @@ def sit_mock(browser: Browser, sitting: Sitting, pages: dict[int, QuestionPage],
 
 
 def exam_pages(attempt_ids) -> dict[int, dict[int, QuestionPage]]:
-    """Each attempt's answer controls by position, read from the item snapshots (the ids
+    """Each attempt's answer controls by position, worked out from the items (the tokens
     its pages offer), in one query."""
     from exams.models import AttemptItem
 
     rows = AttemptItem.objects.filter(attempt_id__in=attempt_ids).values_list(
-        "attempt_id", "position", "snapshot__type", "snapshot__select", "snapshot__options", "snapshot__matches"
+        "pk", "attempt_id", "position", "snapshot__type", "snapshot__select", "snapshot__options", "snapshot__matches"
     )
     pages: dict[int, dict[int, QuestionPage]] = defaultdict(dict)
-    for attempt_id, position, kind, select, options, matches in rows:
+    for pk, attempt_id, position, kind, select, options, matches in rows:
         snapshot = {"type": kind, "select": select, "options": options, "matches": matches}
-        pages[attempt_id][position] = QuestionPage.from_snapshot(snapshot)
+        pages[attempt_id][position] = QuestionPage.from_item(pk, snapshot)
     return pages
 
 
@@ -262,12 +270,12 @@ def test_100_candidates_sit_a_full_mock_at_once(servers):
     by_attempt = {sitting.attempt: sitting for sitting in sittings}
     assert len(by_attempt) == CANDIDATES
     rows = Response.objects.filter(item__attempt_id__in=by_attempt).values_list(
-        "item__attempt_id", "item__position", "answer", "seq"
+        "item__attempt_id", "item__position", "item_id", "item__snapshot", "answer", "seq"
     )
     stored: dict[int, dict[int, tuple]] = defaultdict(dict)
-    for attempt_id, position, answer, seq in rows:
+    for attempt_id, position, item_id, snapshot, answer, seq in rows:
         assert position not in stored[attempt_id], f"attempt {attempt_id} has two responses for {position}"
-        stored[attempt_id][position] = (answer, seq)
+        stored[attempt_id][position] = (page_answer(item_id, snapshot, answer), seq)
     for pk, sitting in by_attempt.items():
         assert len(sitting.answers) == QUESTIONS
         expected = {position: (sitting.answers[position], sitting.seqs[position]) for position in sitting.answers}

@@ -22,6 +22,7 @@ from tests.load.harness import (
     Browser,
     assert_clean_error_page,
     needs_postgres,
+    page_answer,
     parse_question,
     pg_control,
     pg_ensure_running,
@@ -71,8 +72,10 @@ def answer_first(browser: Browser, pk: int, count: int, rng: random.Random) -> d
 def stored_answers(attempt) -> dict[int, tuple]:
     from exams.models import Response
 
-    rows = Response.objects.filter(item__attempt=attempt).values_list("item__position", "answer", "seq")
-    return {position: (value, seq) for position, value, seq in rows}
+    rows = Response.objects.filter(item__attempt=attempt).values_list(
+        "item__position", "item_id", "item__snapshot", "answer", "seq"
+    )
+    return {position: (page_answer(item_id, snapshot, value), seq) for position, item_id, snapshot, value, seq in rows}
 
 
 def remaining_now_ms(attempt) -> float:

@@ -77,4 +77,40 @@ def test_public_view_reveals_no_key_rationale_or_explanation():
     flat = repr(view)
     assert "key" not in view
     assert "Secret" not in flat
-    assert all(set(row) == {"id", "text"} for row in view["options"])
+    assert all(set(row) == {"token", "text"} for row in view["options"])
+    assert "id" not in view
+
+
+@pytest.mark.django_db
+def test_public_view_names_options_by_the_given_tokens_and_never_by_id():
+    question = make_matching_question(n_pairs=3)
+    snapshot = take_snapshot(question, random.Random(5))
+
+    view = public_view(snapshot, _Tokens())
+
+    assert [row["token"] for row in view["options"]] == [f"o-{row['id']}-token" for row in snapshot["options"]]
+    assert [row["token"] for row in view["matches"]] == [f"m-{row['id']}-token" for row in snapshot["matches"]]
+    ids = {row["id"] for row in snapshot["options"]} | {row["id"] for row in snapshot["matches"]}
+    assert not any(pk in row.values() for row in view["options"] + view["matches"] for pk in ids)
+
+
+class _Tokens:
+    """Names that show which option and role they stand for (exams.tokens makes opaque ones)."""
+
+    def token_for(self, option_id, role="o"):
+        return f"{role}-{option_id}-token"
+
+
+@pytest.mark.django_db
+def test_snapshot_texts_are_plain_strings_not_safe_strings():
+    """A SafeString in a snapshot (the admin preview snapshots without a JSON round trip)
+    went into aria-label unescaped: every text is a plain str."""
+    question = make_matching_question(n_pairs=2, stem='A "quoted" stem', explanation="Why")
+    question.options.update(rationale="Because")
+
+    snapshot = take_snapshot(question)
+
+    texts = [snapshot["stem"], snapshot["explanation"]]
+    texts += [row[field] for row in snapshot["options"] for field in ("text", "rationale")]
+    texts += [row["text"] for row in snapshot["matches"]]
+    assert all(type(text) is str for text in texts)

@@ -12,6 +12,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from exams.models import AttemptItem
+from exams.tokens import MATCH, tokens_for
 from tests.factories import UserFactory
 from tests.main_pages import build_pages
 from tests.security.helpers import fingerprint
@@ -30,25 +31,26 @@ HTMX = {"HX-Request": "true", "HX-Target": "save-status"}
 
 @pytest.fixture
 def world():
-    """The candidate's scene, their logged-in client, and every option id in the bank."""
+    """The candidate's scene, their logged-in client, and every name an option has: each
+    item's tokens (options and matches: the right item's and every other's) and the bare ids."""
     user = UserFactory()
     scene = build_pages(user)
     client = Client(raise_request_exception=False)
     client.force_login(user)
-    option_ids = sorted(
-        {
-            row["id"]
-            for snapshot in AttemptItem.objects.values_list("snapshot", flat=True)
-            for row in snapshot["options"]
-        }
-    )
-    return scene, client, option_ids
+    names = set()
+    for item in AttemptItem.objects.all():
+        tokens = tokens_for(item)
+        for row in item.snapshot["options"]:
+            names |= {str(row["id"]), tokens.token_for(row["id"])}
+        for row in item.snapshot.get("matches", []):
+            names |= {str(row["id"]), tokens.token_for(row["id"], MATCH)}
+    return scene, client, sorted(names)
 
 
 def hostile_values(option_ids):
-    """Values a forged post might carry: ids (this question's or another's), junk, extremes."""
+    """Values a forged post might carry: tokens and ids (this item's or another's), junk, extremes."""
     return st.one_of(
-        st.sampled_from([str(pk) for pk in option_ids]),
+        st.sampled_from(option_ids),
         st.integers(min_value=-(2**70), max_value=2**70).map(str),
         st.sampled_from(["", " ", "0", "-1", "1e9", "0x10", "NaN", "null", "[]", "{}", "١٢", "𝟙", "\u202e7", "1;2"]),
         st.text(max_size=40),
@@ -181,19 +183,19 @@ def test_huge_bodies_and_too_many_fields_are_refused(world):
     assert fingerprint() == before
 
 
-def test_another_questions_option_is_refused_with_a_message(world):
+def test_another_items_option_is_refused_with_a_message(world):
     scene, client, option_ids = world
     before = fingerprint()
+    other = scene.practice.items.get(position=1)
+    foreign = tokens_for(other).token_for(other.snapshot["options"][0]["id"])
 
     for item in scene.exam.items.order_by("position"):
-        snapshot = item.snapshot
-        own = {row["id"] for row in snapshot["options"]} | {row["id"] for row in snapshot.get("matches", [])}
-        foreign = str(next(pk for pk in option_ids if pk not in own))
-        first = str(snapshot["options"][0]["id"])
+        snapshot, tokens = item.snapshot, tokens_for(item)
+        first = tokens.token_for(snapshot["options"][0]["id"])
         field = {"single": "choice", "multiple": "choice", "ordering": "order"}.get(snapshot["type"])
         data = {field: [foreign]} if field else {f"match-{first}": foreign}
         if snapshot["type"] == "ordering":
-            data = {"order": [str(row["id"]) for row in snapshot["options"][1:]] + [foreign]}
+            data = {"order": [tokens.token_for(row["id"]) for row in snapshot["options"][1:]] + [foreign]}
 
         response = client.post(reverse("exams:answer", args=[scene.exam.pk, item.position]), {"seq": "9"} | data)
 

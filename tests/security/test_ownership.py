@@ -11,6 +11,7 @@ from django.test import Client
 from django.urls import reverse
 
 from exams.models import Bookmark
+from tests.answers import item_fields
 from tests.factories import GuestOwnerFactory, UserFactory
 from tests.main_pages import build_pages, right_answer
 from tests.security.helpers import fingerprint, routes
@@ -24,16 +25,7 @@ def _exam(scene):
 
 def _answer(scene, position=3):
     item = scene.exam.items.get(position=position)
-    snapshot = item.snapshot
-    data = {"seq": "7", "spent": "1000"}
-    answer = right_answer(snapshot)
-    if snapshot["type"] == "matching":
-        data |= {f"match-{prompt}": str(match) for prompt, match in answer.items()}
-    elif snapshot["type"] == "ordering":
-        data["order"] = [str(pk) for pk in answer]
-    else:
-        data["choice"] = [str(pk) for pk in answer]
-    return data
+    return {"seq": "7", "spent": "1000", **item_fields(item, right_answer(item.snapshot))}
 
 
 # name -> (methods, args from the victim's scene, POST data from the scene)
@@ -58,6 +50,7 @@ NOT_OWNED = {
     "practice:bookmark": "a question's uid: the bookmark changed is always the requester's own",
     "questions:report_problem": "a question's uid: anyone may report a problem with a published question",
     "accounts:password_reset_confirm": "a signed one-time token: only whoever holds the mailed link gets in",
+    "questions:image": "a question image named by the SHA-256 of its content: shown to whoever sees the question",
 }
 
 

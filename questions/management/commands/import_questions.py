@@ -19,8 +19,13 @@ class Command(BaseCommand):
             action="store_true",
             help="Skip question types this app does not support (essay, numerical, short answer…) and list them.",
         )
+        parser.add_argument(
+            "--skip-invalid",
+            action="store_true",
+            help="Skip questions with errors, each listed with its reason, and import the rest.",
+        )
 
-    def handle(self, *args, paths, dry_run=False, task=None, skip_unsupported=False, **options):
+    def handle(self, *args, paths, dry_run=False, task=None, skip_unsupported=False, skip_invalid=False, **options):
         if task and not TaskStatement.objects.filter(code=task).exists():
             known = ", ".join(TaskStatement.objects.values_list("code", flat=True))
             raise CommandError(f"--task {task!r} is not a task statement (known: {known}).")
@@ -30,9 +35,13 @@ class Command(BaseCommand):
                 sources.append(Source.from_path(path))
             except OSError as error:
                 raise CommandError(f"{path}: cannot read the file ({error.strerror}).") from None
-        result = import_sources(sources, dry_run=dry_run, task=task, skip_unsupported=skip_unsupported)
+        result = import_sources(
+            sources, dry_run=dry_run, task=task, skip_unsupported=skip_unsupported, skip_invalid=skip_invalid
+        )
         for message in result.skipped:
             self.stdout.write(f"skipped: {message}")
+        for message in result.updates:
+            self.stdout.write(f"updated: {message}")
         for message in result.warnings:
             self.stderr.write(f"warning: {message}")
         if not result.ok:

@@ -18,6 +18,8 @@ class Command(BaseCommand):
         result = load_bank(BANK_DIR, strict=strict)
         for message in result.warnings:
             self.stderr.write(f"warning: {message}")
+        for message in result.skipped:
+            self.stderr.write(f"skipped: {message}")
         if not result.ok:
             for message in result.errors:
                 self.stderr.write(message)
