@@ -1,4 +1,4 @@
-"""`make bench`: the quality bars of DESIGN.md §7 as numbers, measured side by side in one run.
+"""`make bench`: the project's performance bars (README "Benchmarks") as numbers, measured side by side in one run.
 
 For SQLite and PostgreSQL in turn: migrate a fresh database, load the bundled bank, create
 benchmark candidates, serve the app with gunicorn (DEBUG off, production middleware) and

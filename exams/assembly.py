@@ -4,7 +4,7 @@ The draw works on light rows (id, status, task, case study, seen) so a 10,000-qu
 bank costs three small queries and a few milliseconds of Python; only the chosen
 questions are then fetched whole (``for_candidate()``) to be snapshotted.
 
-Rules (DESIGN §5 "Mock exam"):
+Rules (docs/exam-rules.md §3):
 - per-domain slot counts from the weights, by the largest-remainder method, separately
   for the scored and the unscored slots;
 - scored slots take published questions only; unscored slots take pilot questions
@@ -114,7 +114,9 @@ _FALLBACK = """OR question.language = %s AND NOT EXISTS (
     )"""
 
 
-def _eligible_rows(blueprint: Blueprint, *, per_pool: int, rng: random.Random) -> list[tuple]:
+def _eligible_rows(
+    blueprint: Blueprint, *, per_pool: int, rng: random.Random, language: str | None = None
+) -> list[tuple]:
     """``(pk, pilot, domain number, case_study_id)`` of the candidates worth drawing from.
 
     A domain never takes more than ``per_pool`` questions from one pool (pilot or not), so
@@ -123,6 +125,7 @@ def _eligible_rows(blueprint: Blueprint, *, per_pool: int, rng: random.Random) -
     sorts none. (Seen or not is sorted out afterwards: ranking by it in SQL meant hashing
     every candidate's uid, which cost as much as the rest.)
     """
+    language = language or blueprint.language
     guides = Question.guides.through._meta
     guide_join = ""
     params: list = [Question.Status.PILOT, rng.randrange(1, 1 << 31), rng.randrange(1 << 31), rng.randrange(1 << 31)]
@@ -130,12 +133,12 @@ def _eligible_rows(blueprint: Blueprint, *, per_pool: int, rng: random.Random) -
         guide_join = f"JOIN {guides.db_table} guide ON guide.question_id = question.id AND guide.guiderevision_id = %s"
         params.append(blueprint.guide_id)
     drawable = [Question.Status.PUBLISHED, Question.Status.PILOT]
-    params += [*drawable, blueprint.language]
+    params += [*drawable, language]
     fallback = ""
-    if blueprint.language != Language.EN:
+    if language != Language.EN:
         # A uid without a translation into the exam's language takes its English item.
         fallback = _FALLBACK.format(question=Question._meta.db_table)
-        params += [Language.EN, blueprint.language, *drawable]
+        params += [Language.EN, language, *drawable]
     sql = _SAMPLED.format(
         prime=_PRIME,
         question=Question._meta.db_table,
@@ -183,8 +186,11 @@ def _lazy_shuffle(keys: list[int], rng: random.Random):
         yield keys[index]
 
 
-def draw_exam(blueprint: Blueprint, *, owner_id: int, rng: random.Random) -> list[Slot]:
+def draw_exam(blueprint: Blueprint, *, owner_id: int, rng: random.Random, language: str | None = None) -> list[Slot]:
     """Choose and order the questions of one mock exam; raise NotEnoughQuestions if short.
+
+    ``language`` is the exam's language (default: the blueprint's); a question without a
+    translation into it comes in English, as in practice.
 
     Returns the slots in exam order, each with its question id and whether it is scored.
     Three queries: the weights, the questions already seen, the eligible rows.
@@ -204,7 +210,9 @@ def draw_exam(blueprint: Blueprint, *, owner_id: int, rng: random.Random) -> lis
     per_pool = max([0, *scored_counts.values()]) + max([0, *unscored_counts.values()])
     # Ranked without regard to seen, the first per_pool + len(seen) of a pool hold its first
     # per_pool unseen questions, or else the whole pool.
-    for pk, pilot, domain, case_id in _eligible_rows(blueprint, per_pool=per_pool + len(seen), rng=rng):
+    for pk, pilot, domain, case_id in _eligible_rows(
+        blueprint, per_pool=per_pool + len(seen), rng=rng, language=language or blueprint.language
+    ):
         pilot, was_seen = bool(pilot), pk in seen
         eligible[domain, pilot] += 1
         if case_id is None:
@@ -260,7 +268,8 @@ def draw_exam(blueprint: Blueprint, *, owner_id: int, rng: random.Random) -> lis
             for domain, need, have, pilot in shortages
         )
         raise NotEnoughQuestions(
-            _("The question bank cannot fill “%(name)s” yet: %(detail)s.") % {"name": blueprint.name, "detail": detail}
+            _("The question bank cannot fill “%(name)s” yet: %(detail)s.")
+            % {"name": blueprint.display_name, "detail": detail}
         )
 
     rng.shuffle(picked)

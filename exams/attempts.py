@@ -40,6 +40,7 @@ PRACTICE_BATCH = 20
 __all__ = [
     "PRACTICE_BATCH",
     "AnswerRefused",
+    "discard_practice",
     "NotEnoughQuestions",
     "SaveResult",
     "extend_practice",
@@ -47,6 +48,7 @@ __all__ = [
     "finalize_if_overdue",
     "record_answer",
     "set_flag",
+    "skip_item",
     "start_exam",
     "start_practice",
     "submit_attempt",
@@ -87,8 +89,11 @@ def _snapshot_items(attempt: Attempt, slots: list[tuple[int, bool]], rng: random
     )
 
 
-def start_exam(owner_id: int, blueprint: Blueprint, *, now: datetime, seed: int | None = None) -> Attempt:
-    """Start a timed mock from ``blueprint``, or return the owner's open one ("Resume").
+def start_exam(
+    owner_id: int, blueprint: Blueprint, *, now: datetime, seed: int | None = None, language: str | None = None
+) -> Attempt:
+    """Start a timed mock from ``blueprint`` in ``language`` (default: the blueprint's), or
+    return the owner's open one ("Resume").
 
     An open mock past its deadline is finalized first, so a new one can start. Raises
     NotEnoughQuestions (nothing written) when the bank cannot fill the blueprint.
@@ -98,14 +103,15 @@ def start_exam(owner_id: int, blueprint: Blueprint, *, now: datetime, seed: int 
             return attempt
     seed = new_seed() if seed is None else seed
     rng = random.Random(seed)
-    slots = draw_exam(blueprint, owner_id=owner_id, rng=rng)
+    language = language or blueprint.language
+    slots = draw_exam(blueprint, owner_id=owner_id, rng=rng, language=language)
     try:
         with transaction.atomic():
             attempt = Attempt.objects.create(
                 owner_id=owner_id,
                 mode=Mode.EXAM,
                 blueprint=blueprint,
-                language=blueprint.language,
+                language=language,
                 seed=seed,
                 target_count=len(slots),
                 started_at=now,
@@ -224,6 +230,43 @@ def extend_practice(attempt: Attempt, *, now: datetime) -> int:
     except IntegrityError:
         return 0
     return len(chosen)
+
+
+def discard_practice(attempt: Attempt, *, now: datetime) -> None:
+    """Discard an unfinished practice session: gone if nothing was answered in it, else
+    ended where it stands (the answers given stay in the history that insights reads)."""
+    if attempt.is_exam or not attempt.is_open:
+        return
+    if not Response.objects.filter(item__attempt=attempt).exists():
+        attempt.delete()
+        return
+    submit_attempt(attempt, now=now)
+
+
+def skip_item(item: AttemptItem) -> bool:
+    """Move an unanswered practice item to the end of its session ("Skip"), the items after
+    it each one place up; False (nothing changed) if it is answered or the session is over.
+
+    Positions are unique per attempt, so the item waits at position 0 while the others move
+    up one by one, in order (a single UPDATE could collide midway on either database).
+    """
+    attempt = item.attempt
+    if attempt.is_exam or not attempt.is_open or Response.objects.filter(item=item).exists():
+        return False
+    with transaction.atomic():
+        later = list(
+            AttemptItem.objects.select_for_update()
+            .filter(attempt=attempt, position__gt=item.position)
+            .order_by("position")
+            .values_list("pk", "position")
+        )
+        if not later:
+            return True  # already the last one
+        AttemptItem.objects.filter(pk=item.pk).update(position=0)
+        for pk, position in later:
+            AttemptItem.objects.filter(pk=pk).update(position=position - 1)
+        AttemptItem.objects.filter(pk=item.pk).update(position=later[-1][1])
+    return True
 
 
 # One statement: insert or update the response, only while the attempt is open and

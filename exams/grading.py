@@ -135,6 +135,17 @@ def share_of(score: float) -> float:
     return (score - SCALE_LOW) / (SCALE_HIGH - SCALE_LOW)
 
 
+def is_complete(key: Answer, answer: Answer | None) -> bool:
+    """Does ``answer`` give every part the question asks for: as many options as a
+    multiple-response question says to select, a match for every prompt, the whole order?
+
+    A partial answer (one box of a "Select THREE") is saved and graded (wrong, all or
+    nothing) but shown as incomplete, as the real exam's review screen does. The key has
+    exactly as many parts as a complete answer, for every type.
+    """
+    return bool(answer) and len(answer) >= len(key)
+
+
 def scaled_score(correct: int, total: int) -> int | None:
     """The score estimate of ``correct`` out of ``total`` scored questions; None without any."""
     if total <= 0:

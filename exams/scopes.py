@@ -26,6 +26,7 @@ from django.db.models import Count, QuerySet
 from django.utils.translation import gettext as _
 
 from questions.models import Domain, Question, Tag, TaskStatement
+from questions.names import DOMAIN_NAMES, TASK_NAMES
 
 from .models import AttemptItem, Bookmark, Response
 
@@ -129,9 +130,12 @@ def scope_choices(counts: dict[str, int]) -> list[tuple[str, list[tuple[str, str
         (f"task:{task.code}", label(f"{task.code} {task.display_name}", f"task:{task.code}"))
         for task in TaskStatement.objects.all()
     ]
-    tags = [
-        (key, label(key.removeprefix("tag:"), key)) for key in sorted(counts) if key.startswith("tag:") and counts[key]
-    ]
+    slugs = [key.removeprefix("tag:") for key in counts if key.startswith("tag:") and counts[key]]
+    names = {tag.slug: tag.display_name for tag in Tag.objects.filter(slug__in=slugs)}
+    tags = sorted(
+        ((f"tag:{slug}", label(names.get(slug, slug), f"tag:{slug}")) for slug in slugs),
+        key=lambda choice: choice[1].casefold(),
+    )
     return [
         ("", general),
         (_("Domains"), domains),
@@ -151,9 +155,15 @@ def scope_label(scope: dict[str, Any]) -> str:
         "due": _("Due for review"),
     }
     if kind == "domain":
+        name = DOMAIN_NAMES.get(int(value)) if str(value).isdecimal() else None
+        if name:
+            return _("Domain %(number)s: %(name)s") % {"number": value, "name": name}
         return _("Domain %(value)s") % {"value": value}
     if kind == "task":
+        if value in TASK_NAMES:
+            return _("Task %(code)s: %(name)s") % {"code": value, "name": TASK_NAMES[value]}
         return _("Task %(value)s") % {"value": value}
     if kind == "tag":
-        return value
+        tag = Tag.objects.filter(slug=value).first()
+        return tag.display_name if tag else value
     return labels.get(kind, kind)

@@ -17,4 +17,6 @@ urlpatterns = [
     path("attempts/<id:pk>/review/", views.exam_review, name="review"),
     path("attempts/<id:pk>/submit/", views.exam_submit, name="submit"),
     path("attempts/<id:pk>/results/", views.exam_results, name="results"),
+    path("attempts/<id:pk>/retake/", views.exam_retake, name="retake"),
+    path("attempts/<id:pk>/missed/", views.exam_practise_missed, name="missed"),
 ]

@@ -7,7 +7,7 @@ feedback card); a plain form post gets a redirect, so everything works without J
 """
 
 from django.contrib import messages
-from django.db.models import Case, When
+from django.db.models import Case, Q, When
 from django.http import Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import HttpResponseClientRedirect, HttpResponseClientRefresh
 
@@ -27,7 +28,7 @@ from quizapp.htmx import HtmxHttpRequest, render_page
 
 from . import attempts
 from .forms import PracticeStartForm, SaveMeta, ToggleForm, read_save
-from .grading import AnswerError, apply_move, domain_results, parse_answer
+from .grading import AnswerError, apply_move, domain_results, is_complete, parse_answer
 from .models import Attempt, AttemptItem, Blueprint, Bookmark, Mode, Response
 from .scopes import scope_choices, scope_counts, scope_key, scope_label
 from .tokens import ItemTokens, tokens_for
@@ -64,14 +65,20 @@ def _response(item: AttemptItem):
 
 def _nav_words() -> dict[str, str]:
     """The screen-reader words of a navigator cell (CSS shows the one that applies)."""
-    return {"answered": _("answered"), "unanswered": _("unanswered"), "flagged": _(", flagged")}
+    return {
+        "answered": _("answered"),
+        "incomplete": _("incomplete"),
+        "unanswered": _("unanswered"),
+        "flagged": _(", flagged"),
+    }
 
 
 def _cell(
     attempt_pk: int,
     position: int,
     *,
-    answered: bool,
+    key,
+    answer,
     flagged: bool,
     current: int | None = None,
     prefix: str = "",
@@ -80,11 +87,14 @@ def _cell(
     """One navigator cell (rendered by ``{% nav_cell %}``). Its link is ``exams:question``
     built from the attempt's URL (``attempts/<pk>/`` + ``<position>/``), and its words are
     translated once per page: reversing and translating 65 times per page cost more than
-    the rest of the grid."""
+    the rest of the grid. "answered" means a complete answer; a partial one (one box of a
+    "Select THREE") is "incomplete" (``grading.is_complete``)."""
+    answered = is_complete(key, answer)
     return {
         "position": position,
         "url": f"{prefix or reverse('exams:attempt', args=[attempt_pk])}{position}/",
         "answered": answered,
+        "incomplete": bool(answer) and not answered,
         "flagged": flagged,
         "current": position == current,
         "words": words or _nav_words(),
@@ -93,31 +103,60 @@ def _cell(
 
 def _item_cell(attempt_pk: int, item: AttemptItem, *, current: int | None = None) -> dict:
     response = _response(item)
-    answered = bool(response and response.answer)
-    return _cell(attempt_pk, item.position, answered=answered, flagged=item.flagged, current=current)
+    answer = response.answer if response else None
+    return _cell(
+        attempt_pk, item.position, key=item.snapshot["key"], answer=answer, flagged=item.flagged, current=current
+    )
 
 
 def _cells(attempt: Attempt, *, current: int | None = None) -> list[dict]:
-    """Every cell of the navigator, from light rows (no item or response objects)."""
+    """Every cell of the navigator, from light rows (no item or response objects; of the
+    snapshot only its key, to tell a complete answer from a partial one)."""
     prefix, words = reverse("exams:attempt", args=[attempt.pk]), _nav_words()
-    rows = attempt.items.order_by("position").values_list("position", "flagged", "response__answer")
+    rows = attempt.items.order_by("position").values_list("position", "flagged", "response__answer", "snapshot__key")
     return [
         _cell(
-            attempt.pk, position, answered=bool(answer), flagged=flagged, current=current, prefix=prefix, words=words
+            attempt.pk,
+            position,
+            key=key,
+            answer=answer,
+            flagged=flagged,
+            current=current,
+            prefix=prefix,
+            words=words,
         )
-        for position, flagged, answer in rows
+        for position, flagged, answer, key in rows
     ]
 
 
-def _ended(request: HtmxHttpRequest, attempt: Attempt, message: str) -> HttpResponse:
-    """Leave a closed attempt for its results (or summary), saying why."""
-    messages.error(request, message)
+def _ended(request: HtmxHttpRequest, attempt: Attempt, message: str | None = None) -> HttpResponse:
+    """Leave a closed attempt for its results (or summary), saying why (by default: how it ended)."""
+    messages.error(request, message or _why_ended(attempt))
     url = attempt.get_absolute_url()
     if request.htmx:
         response = HttpResponseClientRedirect(url)
         response.status_code = 409
         return response
     return redirect(url)
+
+
+def _why_ended(attempt: Attempt) -> str:
+    """Why a mock no longer takes answers, as it happened: submitted (in another tab, or
+    before Back was pressed) or out of time. Read from the database, which the caller's
+    copy may lag."""
+    attempt.refresh_from_db(fields=["status", "submitted_at"])
+    if attempt.status == Attempt.Status.SUBMITTED:
+        return _("This exam was already submitted; nothing more can be changed. Here are its results.")
+    return _("Time is up: answers sent after the deadline are not saved.")
+
+
+def _over(request: HtmxHttpRequest, attempt: Attempt) -> HttpResponse:
+    """A page of a mock that has ended (Back after "Submit exam", a second tab): its results,
+    saying so when the candidate submitted it (an expired mock's results say that themselves)."""
+    if attempt.status == Attempt.Status.SUBMITTED:
+        messages.info(request, _("This exam was already submitted. Here are its results."))
+    url = reverse("exams:results", args=[attempt.pk])
+    return HttpResponseClientRedirect(url) if request.htmx else redirect(url)
 
 
 # --- mock exams -----------------------------------------------------------------------
@@ -139,20 +178,39 @@ def exam_list(request: HtmxHttpRequest):
     for row in rows:
         if row["open"]:
             row["seconds_left"] = row["open"].seconds_left(now)
-    context = {"rows": rows, "past": [attempt for attempt in history if not attempt.is_open]}
+    language = _exam_language(request.GET)
+    context = {
+        "rows": rows,
+        "past": [attempt for attempt in history if not attempt.is_open],
+        "exam_language": language,
+        "exam_languages": Language.choices,
+    }
     return render(request, "exams/exam_list.html", context)
+
+
+def _exam_language(data) -> str:
+    """The language a mock is sat in: the one asked for, else the interface's (as the real
+    exam, it is the candidate's choice; a question without a translation comes in English)."""
+    language = data.get("language", "")
+    return language if language in Language.values else _interface_language()
 
 
 @require_http_methods(["GET", "POST"])
 def exam_start(request: HtmxHttpRequest, slug: str):
-    """GET: the confirm step ("this starts the clock"). POST: start, or resume the open one."""
+    """GET: the confirm step ("this starts the clock"), with the exam language to choose.
+    POST: start in that language, or resume the open one."""
     blueprint = get_object_or_404(Blueprint, slug=slug, is_active=True, mode=Mode.EXAM)
     if request.method == "GET":
-        return render(request, "exams/exam_start.html", {"blueprint": blueprint})
+        context = {
+            "blueprint": blueprint,
+            "exam_language": _exam_language(request.GET),
+            "exam_languages": Language.choices,
+        }
+        return render(request, "exams/exam_start.html", context)
     owner_id = get_or_create_owner_id(request)
     attempts.check_start_rate(request, owner_id)
     try:
-        attempt = attempts.start_exam(owner_id, blueprint, now=timezone.now())
+        attempt = attempts.start_exam(owner_id, blueprint, now=timezone.now(), language=_exam_language(request.POST))
     except attempts.NotEnoughQuestions as error:
         messages.error(request, str(error))
         return redirect("exams:list")
@@ -160,12 +218,13 @@ def exam_start(request: HtmxHttpRequest, slug: str):
 
 
 @require_GET
+@never_cache
 def exam_attempt(request: HtmxHttpRequest, pk: int):
     """Resume: the first unanswered question (the review screen when all are answered)."""
     now = timezone.now()
     attempt = _get_attempt(request, pk, mode=Mode.EXAM)
     if attempts.finalize_if_overdue(attempt, now=now):
-        return redirect("exams:results", attempt.pk)
+        return _over(request, attempt)
     for position, answer in attempt.items.order_by("position").values_list("position", "response__answer"):
         if not answer:
             return redirect("exams:question", attempt.pk, position)
@@ -186,6 +245,7 @@ def _exam_context(attempt: Attempt, *, now, current: int | None = None) -> dict:
 
 
 @require_GET
+@never_cache  # Back after "Submit exam" must ask the server, never show a live exam from the cache
 def exam_question(request: HtmxHttpRequest, pk: int, position: int):
     """One question of a running mock: the answer form, flag, navigator and timer.
 
@@ -195,7 +255,7 @@ def exam_question(request: HtmxHttpRequest, pk: int, position: int):
     now = timezone.now()
     attempt = _get_attempt(request, pk, mode=Mode.EXAM)
     if attempts.finalize_if_overdue(attempt, now=now):
-        return redirect("exams:results", attempt.pk)
+        return _over(request, attempt)
     item = AttemptItem.objects.for_answer(attempt.pk, attempt.owner_id, position)
     if item is None:
         raise Http404
@@ -266,7 +326,7 @@ def answer(request: HtmxHttpRequest, pk: int, position: int):
             )
         except attempts.AnswerRefused:
             attempts.finalize_if_overdue(attempt, now=now)
-            return _ended(request, attempt, _("Time is up: answers sent after the deadline are not saved."))
+            return _ended(request, attempt)
         if request.htmx and not result.applied:
             # Another window saved a newer answer: show the page as the server has it.
             return HttpResponseClientRefresh()
@@ -282,7 +342,9 @@ def answer(request: HtmxHttpRequest, pk: int, position: int):
         "saved": True,
         "saved_seq": meta.seq,
         "oob": True,
-        "cell": _cell(attempt.pk, position, answered=bool(given), flagged=item.flagged, current=position),
+        "cell": _cell(
+            attempt.pk, position, key=item.snapshot["key"], answer=given, flagged=item.flagged, current=position
+        ),
     }
     # No context processors: the fragment needs no request data (no form, no nonce), and
     # on the hottest request they were a third of the rendering (bench/run.py).
@@ -303,7 +365,7 @@ def flag(request: HtmxHttpRequest, pk: int, position: int):
         attempts.set_flag(item, flagged=form.cleaned_data["state"], now=now)
     except attempts.AnswerRefused:
         attempts.finalize_if_overdue(item.attempt, now=now)
-        return _ended(request, item.attempt, _("Time is up: the exam has ended."))
+        return _ended(request, item.attempt)
     if not request.htmx:
         return redirect("exams:question", pk, position)
     context = {
@@ -317,6 +379,7 @@ def flag(request: HtmxHttpRequest, pk: int, position: int):
 
 
 @require_GET
+@never_cache
 def exam_review(request: HtmxHttpRequest, pk: int):
     return _review_page(request, pk, confirming=False)
 
@@ -326,10 +389,11 @@ def _review_page(request: HtmxHttpRequest, pk: int, *, confirming: bool):
     now = timezone.now()
     attempt = _get_attempt(request, pk, mode=Mode.EXAM)
     if attempts.finalize_if_overdue(attempt, now=now):
-        return redirect("exams:results", attempt.pk)
+        return _over(request, attempt)
     context = _exam_context(attempt, now=now)
     context |= {
-        "unanswered": [cell for cell in context["cells"] if not cell["answered"]],
+        "unanswered": [cell for cell in context["cells"] if not (cell["answered"] or cell["incomplete"])],
+        "incomplete": [cell for cell in context["cells"] if cell["incomplete"]],
         "flagged": [cell for cell in context["cells"] if cell["flagged"]],
         "confirming": confirming,
     }
@@ -337,6 +401,7 @@ def _review_page(request: HtmxHttpRequest, pk: int, *, confirming: bool):
 
 
 @require_http_methods(["GET", "POST"])
+@never_cache
 def exam_submit(request: HtmxHttpRequest, pk: int):
     """GET: the confirm step without JS (the review page in confirm mode). POST: submit.
 
@@ -347,7 +412,12 @@ def exam_submit(request: HtmxHttpRequest, pk: int):
         return _review_page(request, pk, confirming=True)
     now = timezone.now()
     attempt = _get_attempt(request, pk, mode=Mode.EXAM)
-    attempts.submit_attempt(attempt, now=now)
+    if attempts.submit_attempt(attempt, now=now):
+        if request.POST.get("auto") == "1":
+            # The page's own submit at 0:00: say why the exam ended without a click.
+            messages.info(request, _("Time is up: your exam was submitted with the answers you had given."))
+    elif attempt.status == Attempt.Status.SUBMITTED:
+        messages.info(request, _("This exam was already submitted. Here are its results."))
     return redirect("exams:results", attempt.pk)
 
 
@@ -375,6 +445,7 @@ def _pacing(items: list[AttemptItem], attempt: Attempt) -> dict:
             for index, (item, value) in enumerate(zip(items, seconds, strict=True))
         ],
         "width": 40 + len(items) * 10,
+        "axis_middle": 30 + len(items) * 5,
         "budget_y": baseline - height(PACE_SECONDS),
         "over_budget": sum(value > PACE_SECONDS for value in seconds),
         "measured": any(seconds),
@@ -447,6 +518,54 @@ def exam_results(request: HtmxHttpRequest, pk: int):
         "time_limit_seconds": attempt.blueprint.minutes * 60 if attempt.blueprint else None,
     }
     return render_page(request, "exams/exam_results.html", context, partials=("review-list", "review-more"))
+
+
+@require_POST
+def exam_retake(request: HtmxHttpRequest, pk: int):
+    """ "Retake": a new mock of the same blueprint and language, drawn preferring questions
+    the candidate has not seen (or the open one of that blueprint, resumed)."""
+    attempt = _get_attempt(request, pk, mode=Mode.EXAM)
+    if attempt.is_open or attempt.blueprint is None:
+        raise Http404
+    try:
+        retake = attempts.start_exam(
+            attempt.owner_id, attempt.blueprint, now=timezone.now(), language=attempt.language
+        )
+    except attempts.NotEnoughQuestions as error:
+        messages.error(request, str(error))
+        return redirect("exams:results", attempt.pk)
+    return redirect("exams:attempt", retake.pk)
+
+
+@require_POST
+def exam_practise_missed(request: HtmxHttpRequest, pk: int):
+    """ "Practise the ones I missed": a practice session of this mock's wrong, flagged and
+    unanswered questions, in its language and order. Only once the mock is over."""
+    now = timezone.now()
+    attempt = _get_attempt(request, pk, mode=Mode.EXAM)
+    if not attempts.finalize_if_overdue(attempt, now=now):
+        raise Http404
+    missed = list(
+        attempt.items.exclude(Q(response__is_correct=True) & Q(flagged=False))
+        .order_by("position")
+        .values_list("question_id", flat=True)
+    )
+    if not missed:
+        messages.info(request, _("You missed nothing in this mock: nothing to practise again."))
+        return redirect("exams:results", attempt.pk)
+    try:
+        session = attempts.start_practice(
+            attempt.owner_id,
+            scope={"kind": "mistakes"},
+            count=len(missed),
+            language=attempt.language,
+            question_ids=missed,
+            now=now,
+        )
+    except attempts.NotEnoughQuestions as error:
+        messages.error(request, str(error))
+        return redirect("exams:results", attempt.pk)
+    return redirect("practice:question", session.pk, 1)
 
 
 def _review_filter_labels():
@@ -607,7 +726,10 @@ def _practice_answer(
         order = ",".join(tokens.public_answer(given))
         return redirect(f"{reverse('practice:question', args=[session.pk, item.position])}?order={order}")
     if not given:
-        context = _practice_context(session, item, answered_count=0, bookmarked=False)
+        # Nothing chosen is not an answer: the progress goes back out as it stands, so
+        # nothing on the page may count it (issue 16 §5).
+        answered_count = session.items.filter(response__isnull=False).count()
+        context = _practice_context(session, item, answered_count=answered_count, bookmarked=False)
         context |= {
             "question": public_view(item.snapshot, tokens),
             "snapshot": None,
@@ -615,6 +737,7 @@ def _practice_answer(
             "next_seq": meta.seq + 1,
             "spent": meta.spent,
             "error": _("Choose an answer first."),
+            "oob": True,
         }
         if request.htmx:
             return render(request, "exams/practice_question.html#question-card", context)
@@ -645,6 +768,30 @@ def _practice_answer(
         "oob": True,
     }
     return render(request, "exams/practice_question.html#question-card", context)
+
+
+@require_POST
+def practice_skip(request: HtmxHttpRequest, pk: int, position: int):
+    """ "Skip": this question goes to the end of the session, unanswered; on to the next."""
+    session = _get_attempt(request, pk, mode=Mode.PRACTICE)
+    item = get_object_or_404(AttemptItem, attempt=session, position=position)
+    item.attempt = session
+    if not attempts.skip_item(item):
+        messages.info(request, _("Only a question you have not answered yet can be skipped."))
+    url = reverse("practice:session", args=[session.pk])
+    return HttpResponseClientRedirect(url) if request.htmx else redirect(url)
+
+
+@require_POST
+def practice_discard(request: HtmxHttpRequest, pk: int):
+    """Discard an unfinished session (dashboard, picker): it leaves "Carry on"."""
+    session = _get_attempt(request, pk, mode=Mode.PRACTICE)
+    attempts.discard_practice(session, now=timezone.now())
+    messages.success(request, _("The practice session is discarded."))
+    back = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
+        back = reverse("practice:picker")
+    return HttpResponseClientRedirect(back) if request.htmx else redirect(back)
 
 
 @require_POST

@@ -25,10 +25,12 @@ class InsightsConfig(AppConfig):
         from questions.models import Question
         from questions.signals import bank_changed
 
+        from .plan import forget_bank
         from .stats import forget_item_statistics
 
         def forget(**_kwargs):
             forget_item_statistics()
+            forget_bank()  # the study plan's bank by task statement
 
         # Strong references: the receivers live as long as the app registry.
         bank_changed.connect(forget, weak=False, dispatch_uid="insights-stats-bank")

@@ -7,6 +7,9 @@ from ``insights.css``. Every chart sits beside a table that holds the same numbe
 
 from dataclasses import dataclass
 
+from django.utils import timezone
+from django.utils.formats import date_format
+
 from exams.grading import DEFAULT_PASS_MARK, SCALE_HIGH, SCALE_LOW, share_of
 
 from .report import DomainStats, ScopeStats
@@ -51,7 +54,8 @@ def score_history(mocks, *, width: int = 640, height: int = 220) -> dict | None:
             x=round(left + (index * step if len(mocks) > 1 else plot_w / 2), 1),
             y=y(mock.scaled_score),
             score=mock.scaled_score,
-            label=f"{(mock.submitted_at or mock.started_at):%Y-%m-%d}",
+            # The language's own short date (Django's localisation), as everywhere else.
+            label=date_format(timezone.localtime(mock.submitted_at or mock.started_at), "SHORT_DATE_FORMAT"),
             passed=bool(mock.passed),
         )
         for index, mock in enumerate(mocks)

@@ -1,4 +1,7 @@
+import datetime
+
 from django import forms
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy as _
 
@@ -7,7 +10,8 @@ from questions.models import Domain, Tag, TaskStatement
 from .report import TAG_ORDERS
 
 SCOPES_WITH_VALUE = {"domain": Domain, "task": TaskStatement, "tag": Tag}
-SCOPE_KINDS = [*SCOPES_WITH_VALUE, "due", "all"]
+# "new": today's new questions of the study plan (insights.plan).
+SCOPE_KINDS = [*SCOPES_WITH_VALUE, "due", "new", "all"]
 COUNTS = [(10, "10"), (20, "20"), (65, "65")]
 
 
@@ -56,3 +60,32 @@ class DeleteHistoryForm(forms.Form):
         label=_("I understand that my attempts, answers and review schedule are deleted for good."),
         error_messages={"required": _("Tick the box to confirm: deleting cannot be undone.")},
     )
+
+
+class ExamDateForm(forms.Form):
+    """The exam date of the study plan; empty clears it (the plan falls back to a default pace)."""
+
+    error_messages = {
+        "past": _("Choose today or a later day."),
+        "far": _("Choose a day within the next two years."),
+    }
+
+    exam_date = forms.DateField(
+        label=_("Exam date"),
+        required=False,
+        help_text=_("Year-month-day, for example 2026-07-22."),
+        # A text field, not type=date: Chromium's date field puts focus on its inner
+        # segments, which never show :focus-visible (tests/e2e/test_keyboard.py).
+        widget=forms.DateInput(attrs={"autocomplete": "off", "inputmode": "numeric"}, format="%Y-%m-%d"),
+    )
+
+    def clean_exam_date(self):
+        day = self.cleaned_data["exam_date"]
+        if self.data.get("clear"):  # the "Clear exam date" button
+            return None
+        today = timezone.localdate()
+        if day is not None and day < today:
+            raise forms.ValidationError(self.error_messages["past"], code="past")
+        if day is not None and day > today + datetime.timedelta(days=730):
+            raise forms.ValidationError(self.error_messages["far"], code="far")
+        return day

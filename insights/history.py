@@ -7,7 +7,7 @@ from django.db import transaction
 from exams.models import Attempt
 
 from .log import settled_responses
-from .models import ReviewCard
+from .models import ReviewCard, StudyPlan
 from .stats import forget_item_statistics
 
 EXPORT_COLUMNS = [
@@ -80,13 +80,15 @@ def export_rows(owner_id: int | None):
 
 
 def delete_history(owner_id: int) -> int:
-    """Delete the owner's attempts with their items and answers, and their review schedule.
+    """Delete the owner's attempts with their items and answers, their review schedule and
+    their daily targets (the streak's record).
 
-    The account (or guest), bookmarks and problem reports stay. Returns how many
+    The account (or guest), bookmarks, problem reports and the exam date stay. Returns how many
     attempts went. Irreversible: the response log is the only copy.
     """
     with transaction.atomic():
         ReviewCard.objects.filter(owner_id=owner_id).delete()
+        StudyPlan.objects.filter(owner_id=owner_id).update(targets={})
         deleted = Attempt.objects.filter(owner_id=owner_id).delete()[1].get(Attempt._meta.label, 0)
     forget_item_statistics()
     return deleted

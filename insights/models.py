@@ -4,6 +4,8 @@ Everything here is derived from the response log in ``exams``; deleting a cache 
 loses nothing, it is rebuilt from the log on the next read (see ``insights.review``).
 """
 
+from datetime import UTC, datetime
+
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -68,3 +70,42 @@ class ItemStatistic(Question):
         proxy = True
         verbose_name = _("item statistics")
         verbose_name_plural = _("item statistics")
+
+
+class StudyPlan(models.Model):
+    """What planning needs that the response log cannot tell: the exam date, and the target
+    each day started with (kept so the streak can judge past days; see ``insights.plan``).
+
+    One row per owner, read in one query with everything the dashboard's plan needs.
+    """
+
+    owner = models.OneToOneField(Owner, on_delete=models.CASCADE, related_name="study_plan", verbose_name=_("owner"))
+    exam_date = models.DateField(_("exam date"), null=True, blank=True)
+    # {"2026-06-15": [reviews, new]}: the target as first set that day, the last STREAK_WINDOW days.
+    targets = models.JSONField(_("daily targets"), default=dict, blank=True)
+    date_set_at = models.DateTimeField(_("exam date set at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("study plan")
+        verbose_name_plural = _("study plans")
+
+    def __str__(self) -> str:
+        return _("%(owner)s: exam on %(date)s") % {"owner": self.owner, "date": self.exam_date or "—"}
+
+    @classmethod
+    def merge_owner(cls, source: Owner, target: Owner) -> None:
+        """The exam date set last wins (the guest's on a tie: this browser just used it); the
+        daily targets of both are kept, the account's on a day both have."""
+        plans = {plan.owner_id: plan for plan in cls.objects.filter(owner__in=[source, target])}
+        guest, account = plans.get(source.pk), plans.get(target.pk)
+        if guest is None:
+            return
+        if account is None:
+            cls.objects.filter(pk=guest.pk).update(owner=target)
+            return
+        never = datetime.min.replace(tzinfo=UTC)
+        if (guest.date_set_at or never) >= (account.date_set_at or never):
+            account.exam_date, account.date_set_at = guest.exam_date, guest.date_set_at
+        account.targets = {**guest.targets, **account.targets}
+        guest.delete()
+        account.save(update_fields=["exam_date", "date_set_at", "targets"])

@@ -29,11 +29,11 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from functools import cached_property
 
-from django.db.models import Count, F, Max, Q
+from django.db.models import Count, F, Max, Min, Q
 
 from exams.grading import DEFAULT_PASS_MARK, scaled
-from exams.models import Attempt, Mode
-from questions.models import Question, TaskStatement
+from exams.models import Attempt, Mode, Response
+from questions.models import Question, TaskStatement, tag_display_name
 
 from .log import settled_responses
 from .models import ReviewCard
@@ -168,8 +168,9 @@ def readiness(domains: list[DomainStats]) -> Readiness:
 
 
 def by_question(owner_id: int, *, now: datetime):
-    """One row per question uid the owner answered, with the counts a ScopeStats needs and
-    the newest answer (which the review cache compares with), in one query.
+    """One row per question uid the owner answered, with the counts a ScopeStats needs, the
+    newest answer (which the review cache compares with) and the first (the study plan
+    counts questions new on the day they were first answered), in one query.
 
     The rows are as many as the questions answered, whatever the number of answers;
     summing them into task statements, domains and tags is left to Python.
@@ -189,6 +190,7 @@ def by_question(owner_id: int, *, now: datetime):
             week_answers=Count("pk", filter=week),
             week_correct=Count("pk", filter=week & right),
             newest=Max("answered_at"),
+            first=Min("answered_at"),
         )
     )
 
@@ -207,13 +209,13 @@ def classify(uids) -> dict[str, Classification]:
     rows = (
         Question.objects.filter(uid__in=list(uids))
         .order_by("uid", "language")
-        .values_list("uid", "task_id", "tags__slug", "tags__name")
+        .values_list("uid", "task_id", "tags__slug", "tags__name", "tags__name_ja")
     )
     classes: dict[str, Classification] = {}
-    for uid, task_id, slug, name in rows:
+    for uid, task_id, slug, name, name_ja in rows:
         entry = classes.setdefault(uid, Classification(task_id=task_id))
         if slug:
-            entry.tags[slug] = name
+            entry.tags[slug] = tag_display_name(slug, name, name_ja)
     return classes
 
 
@@ -308,11 +310,14 @@ class WeaknessReport:
 
     @cached_property
     def mocks(self) -> list[Attempt]:
-        """The last finished mock exams with a score, oldest first."""
+        """The last finished mock exams with a score, oldest first. An abandoned mock (its time
+        ran out while the candidate was away, status "expired") says nothing of their level
+        and stays out of the trend."""
         if self.owner_id is None:
             return []
         attempts = (
             Attempt.objects.filter(owner_id=self.owner_id, mode=Mode.EXAM, scaled_score__isnull=False)
+            .exclude(status=Attempt.Status.EXPIRED)
             .select_related("blueprint")
             .order_by("-submitted_at", "-pk")[:MOCK_HISTORY]
         )
@@ -330,7 +335,8 @@ class WeaknessReport:
     def queue(self) -> Queue:
         """Due today, due this week, and chronic misses; the first QUEUE_SHOWN of each list carry their question."""
         queue = review_queue(self.cards, now=self.now)
-        attach_questions(queue.today[:QUEUE_SHOWN] + queue.this_week[:QUEUE_SHOWN] + queue.leeches[:QUEUE_SHOWN])
+        shown = queue.today[:QUEUE_SHOWN] + queue.this_week[:QUEUE_SHOWN] + queue.leeches[:QUEUE_SHOWN]
+        attach_questions(shown, owner_id=self.owner_id)
         return queue
 
     @property
@@ -339,11 +345,21 @@ class WeaknessReport:
         return len(review_queue(self.cards, now=self.now).today)
 
 
-def attach_questions(cards) -> None:
-    """Give each card the question it schedules (English when there is one) as ``card.question``."""
+def attach_questions(cards, *, owner_id: int | None = None) -> None:
+    """Give each card the question it schedules as ``card.question``: in the language the
+    owner last answered it in (a Japanese mock's question stays Japanese), else English
+    when there is one. Two queries."""
     uids = {card.question_uid for card in cards}
     if not uids:
         return
+    taken_in: dict[str, str] = {}
+    if owner_id is not None:
+        answered = (
+            Response.objects.filter(item__attempt__owner_id=owner_id, item__question__uid__in=uids)
+            .order_by("answered_at", "pk")
+            .values_list("item__question__uid", "item__question__language")
+        )
+        taken_in = dict(answered)  # the newest answer wins
     questions: dict[str, Question] = {}
     questions_with_text = (
         Question.objects.filter(uid__in=uids)
@@ -352,7 +368,10 @@ def attach_questions(cards) -> None:
         .order_by("uid", "language")
     )
     for question in questions_with_text:
-        questions.setdefault(question.uid, question)
+        if question.language == taken_in.get(question.uid):
+            questions[question.uid] = question
+        else:
+            questions.setdefault(question.uid, question)
     for card in cards:
         card.question = questions.get(card.question_uid)
 

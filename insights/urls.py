@@ -7,6 +7,7 @@ app_name = "insights"
 urlpatterns = [
     path("", views.report, name="report"),
     path("practise/", views.practise, name="practise"),
+    path("plan/", views.study_plan, name="plan"),
     path("export.csv", views.export, name="export"),
     path("delete/", views.delete_history, name="delete_history"),
 ]

@@ -12,13 +12,15 @@ from accounts.owners import get_or_create_owner_id, owner_id_for
 from exams.assembly import NotEnoughQuestions
 from exams.attempts import check_start_rate, start_practice
 from exams.models import Attempt, Mode, Response
+from exams.scopes import scope_label
 from questions.models import Language, Question
 from quizapp.htmx import HtmxHttpRequest, render_page
 
 from . import charts
-from .forms import DeleteHistoryForm, PractiseForm, TagOrderForm
+from .forms import DeleteHistoryForm, ExamDateForm, PractiseForm, TagOrderForm
 from .history import delete_history as delete_owner_history
 from .history import export_rows
+from .plan import new_question_ids, plan_for, set_exam_date
 from .report import WeaknessReport
 from .review import refresh_review_cards, review_queue
 
@@ -28,20 +30,46 @@ OPEN_ATTEMPTS = 3
 
 @require_GET
 def dashboard(request: HtmxHttpRequest):
+    return render(request, "insights/dashboard.html", _dashboard_context(request))
+
+
+def _dashboard_context(request: HtmxHttpRequest, *, plan_form: ExamDateForm | None = None) -> dict:
     owner_id = owner_id_for(request)
     now = timezone.now()
     report = WeaknessReport(owner_id, now=now)
     open_attempts = _open_attempts(owner_id, now=now)
-    returning = owner_id is not None and (bool(open_attempts) or report.answers > 0 or bool(report.mocks))
-    context = {
+    plan = plan_for(owner_id, report, now=now) if owner_id is not None else None
+    returning = owner_id is not None and (
+        bool(open_attempts) or report.answers > 0 or bool(report.mocks) or plan.exam_date is not None
+    )
+    if plan_form is None:
+        plan_form = ExamDateForm(initial={"exam_date": plan and plan.exam_date})
+    return {
         "returning": returning,
         "open_attempts": open_attempts,
         "report": report,
+        "plan": plan,
+        "plan_form": plan_form,
         "weakest": [task for task in report.weakest_tasks if task.answers][:3] if returning else [],
         "score_chart": charts.score_history(report.mocks, width=480, height=150) if returning else None,
         "now": now,
     }
-    return render(request, "insights/dashboard.html", context)
+
+
+@require_POST
+def study_plan(request: HtmxHttpRequest):
+    """Set or clear the exam date; today's target is set again from it."""
+    form = ExamDateForm(request.POST)
+    if not form.is_valid():
+        context = _dashboard_context(request, plan_form=form)
+        template = "insights/dashboard.html#study-plan" if request.htmx and context["returning"] else None
+        return render(request, template or "insights/dashboard.html", context)
+    owner_id = get_or_create_owner_id(request)
+    set_exam_date(owner_id, form.cleaned_data["exam_date"], now=timezone.now())
+    if request.htmx and request.headers.get("HX-Target") == "study-plan":
+        return render(request, "insights/dashboard.html#study-plan", _dashboard_context(request))
+    messages.success(request, _("Your study plan is updated."))
+    return _go(request, reverse("dashboard"))
 
 
 def _open_attempts(owner_id: int | None, *, now) -> list[Attempt]:
@@ -59,6 +87,8 @@ def _open_attempts(owner_id: int | None, *, now) -> list[Attempt]:
     )
     for attempt in attempts:
         attempt.left_seconds = int((attempt.deadline - now).total_seconds()) if attempt.deadline else None
+        # "Practice · Domain 3: Applications of Foundation Models", never a bare "3".
+        attempt.label = attempt.blueprint.display_name if attempt.blueprint else scope_label(attempt.scope)
     return attempts
 
 
@@ -102,7 +132,10 @@ def practise(request: HtmxHttpRequest):
     """ "Practise this": start a practice session on one scope and go to its first question."""
     form = PractiseForm(request.POST)
     if not form.is_valid():
-        return HttpResponseBadRequest(" ".join(form.errors.get("scope", [])) or _("Choose what to practise."))
+        # Said in the page the form came from, never as a bare error page.
+        problems = [str(error) for errors in form.errors.values() for error in errors]
+        messages.error(request, " ".join(problems) or _("Choose what to practise."))
+        return _go(request, form.back_url(request, reverse("insights:report")))
     owner_id = get_or_create_owner_id(request)
     check_start_rate(request, owner_id)
     now = timezone.now()
@@ -110,9 +143,15 @@ def practise(request: HtmxHttpRequest):
     if scope["kind"] == "due":
         question_ids = _due_question_ids(owner_id, now=now)
         count = len(question_ids)
+    elif scope["kind"] == "new":
+        report = WeaknessReport(owner_id, now=now)
+        question_ids = new_question_ids(owner_id, report, now=now, language=_language())
+        scope, count = {"kind": "unseen"}, len(question_ids)
     try:
         if scope["kind"] == "due" and not question_ids:
             raise NotEnoughQuestions(_("Nothing is due for review today."))
+        if scope["kind"] == "unseen" and question_ids == []:
+            raise NotEnoughQuestions(_("No new questions are left for today."))
         attempt = start_practice(
             owner_id, scope=scope, count=count, language=_language(), question_ids=question_ids, now=now
         )

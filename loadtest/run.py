@@ -190,7 +190,11 @@ def check_database(args) -> dict:
         fields = MultiValueDict()
         for name, value in save["fields"]:
             fields.appendlist(name, value)
-        if response is None or response.seq != save["seq"] or response.answer != parse_answer(item.snapshot, fields, tokens_for(item)):
+        if (
+            response is None
+            or response.seq != save["seq"]
+            or response.answer != parse_answer(item.snapshot, fields, tokens_for(item))
+        ):
             lost.append(key)
     attempts = list(Attempt.objects.exams())
     unscored, miscounted = [], []

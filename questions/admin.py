@@ -626,8 +626,8 @@ class ProblemReportAdmin(admin.ModelAdmin):
 
 @admin.register(Tag)
 class TagAdmin(admin.ModelAdmin):
-    list_display = ["slug", "name"]
-    search_fields = ["slug", "name"]
+    list_display = ["slug", "name", "name_ja"]
+    search_fields = ["slug", "name", "name_ja"]
 
 
 @admin.register(CaseStudy)

@@ -4,6 +4,7 @@ from django.db import models
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from .markup import render_inline, render_markdown
@@ -50,7 +51,8 @@ class TaskStatement(models.Model):
 
 class Tag(models.Model):
     slug = models.SlugField(_("slug"), max_length=60, unique=True)
-    name = models.CharField(_("name"), max_length=100, blank=True)
+    name = models.CharField(_("name"), max_length=100, blank=True, help_text=_("What candidates read (English)."))
+    name_ja = models.CharField(_("name in Japanese"), max_length=100, blank=True)
 
     class Meta:
         ordering = ["slug"]
@@ -59,6 +61,18 @@ class Tag(models.Model):
 
     def __str__(self) -> str:
         return self.slug
+
+    @property
+    def display_name(self) -> str:
+        """The name in the interface language: Japanese when it has one, else English, else the slug."""
+        return tag_display_name(self.slug, self.name, self.name_ja)
+
+
+def tag_display_name(slug: str, name: str, name_ja: str = "") -> str:
+    """A tag's name in the interface language, from its stored names (see ``Tag.display_name``)."""
+    if name_ja and (get_language() or "")[:2] == "ja":
+        return name_ja
+    return name or slug
 
 
 class GuideRevision(models.Model):

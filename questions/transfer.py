@@ -27,6 +27,7 @@ from .formats import json as json_format
 from .formats.base import CLI_HINTS, Hints, QuestionData
 from .models import CaseStudy, GuideRevision, Option, Question, Tag, TaskStatement
 from .signals import bank_changed
+from .tag_names import TAG_NAMES
 from .validation import validate_question
 
 FORMATS = {".json": "json", ".gift": "gift", ".txt": "gift", ".xml": "xml"}
@@ -435,7 +436,13 @@ def _ensure_tags(slugs: set[str]) -> dict[str, int]:
     tag_ids = dict(Tag.objects.filter(slug__in=slugs).values_list("slug", "pk"))
     missing = slugs - tag_ids.keys()
     if missing:
-        Tag.objects.bulk_create([Tag(slug=slug) for slug in sorted(missing)], ignore_conflicts=True)
+        # A bundled tag comes with its names (questions.tag_names); an author's new one gets
+        # its names in the admin.
+        named = [
+            Tag(slug=slug, name=TAG_NAMES.get(slug, ("", ""))[0], name_ja=TAG_NAMES.get(slug, ("", ""))[1])
+            for slug in sorted(missing)
+        ]
+        Tag.objects.bulk_create(named, ignore_conflicts=True)
         tag_ids = dict(Tag.objects.filter(slug__in=slugs).values_list("slug", "pk"))
     return tag_ids
 

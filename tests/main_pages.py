@@ -8,12 +8,14 @@ bookmark, so the dashboard and the weakness report have figures to show.
 
 import itertools
 from dataclasses import dataclass
+from datetime import timedelta
 
 from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import Owner
 from exams import attempts
+from insights.models import StudyPlan
 from tests.factories import (
     BlueprintFactory,
     BookmarkFactory,
@@ -105,6 +107,8 @@ def build_pages(user, *, staff=None) -> Scene:
         item.attempt = practice
         answer_item(item, correct=item.position != 2, now=now)
     BookmarkFactory(owner=owner, question_uid=practice.items.get(position=1).snapshot["uid"])
+    # An exam date: the dashboard's study plan shows days left and the date form filled in.
+    StudyPlan.objects.create(owner=owner, exam_date=timezone.localdate() + timedelta(days=40))
 
     # A Japanese session on a translated question: the "Show original" toggle and its page.
     english = bank[0]

@@ -14,6 +14,7 @@ from django import template
 
 from exams.grading import grade
 from questions.markup import plain_text
+from questions.validation import stem_states_count
 
 register = template.Library()
 
@@ -34,7 +35,8 @@ def answer_controls(question: dict[str, Any], answer=None) -> dict[str, Any]:
     candidate's order when there is one (the shuffled order otherwise). matching:
     ``options`` are the prompts, each with its ``selected`` match token, and ``matches``.
     Every option has ``index`` (1-based, for the keyboard), ``letter`` and ``plain`` (its
-    text for attributes: a plain str that the template escapes once).
+    text for attributes: a plain str that the template escapes once). ``select_hint``:
+    show "Select N answers." under a multiple-response stem that does not say it already.
     """
     kind = question["type"]
     rows = [dict(row) for row in question["options"]]
@@ -53,7 +55,9 @@ def answer_controls(question: dict[str, Any], answer=None) -> dict[str, Any]:
     matches = [
         {"token": match.get("token"), "plain": plain_text(match["text"])} for match in question.get("matches", [])
     ]
-    return {"type": kind, "options": rows, "matches": matches, "count": len(rows)}
+    select = question.get("select")
+    select_hint = kind == "multiple" and not (select and stem_states_count(plain_text(question["stem"]), select))
+    return {"type": kind, "options": rows, "matches": matches, "count": len(rows), "select_hint": select_hint}
 
 
 @register.simple_tag

@@ -14,19 +14,21 @@ from django.utils.safestring import mark_safe
 register = template.Library()
 
 _MARKS = mark_safe(
-    '<span class="nav-mark" aria-hidden="true"><span class="nav-answered">●</span><span class="nav-flag">⚑</span>'
+    '<span class="nav-mark" aria-hidden="true"><span class="nav-answered">●</span>'
+    '<span class="nav-incomplete">◐</span><span class="nav-flag">⚑</span>'
     '<span class="nav-pending">…</span><span class="nav-failed">!</span></span>'
 )
 
 
 @register.simple_tag
 def nav_cell(cell: dict, oob: bool = False) -> str:
-    states = [name for name in ("answered", "flagged", "current") if cell[name]]
+    states = [name for name in ("answered", "incomplete", "flagged", "current") if cell[name]]
     words = cell["words"]
     return format_html(
         '<li id="nav-{number}" class="{classes}" data-nav-cell="{number}"{oob}>'
         '<a href="{url}"{current}><span class="nav-number">{number}</span>{marks}'
         '<span class="visually-hidden nav-words"><span class="nav-word-answered">{answered}</span>'
+        '<span class="nav-word-incomplete">{incomplete}</span>'
         '<span class="nav-word-unanswered">{unanswered}</span><span class="nav-word-flagged">{flagged}</span></span>'
         "</a></li>",
         number=cell["position"],
@@ -36,6 +38,7 @@ def nav_cell(cell: dict, oob: bool = False) -> str:
         current=mark_safe(' aria-current="step"') if cell["current"] else "",
         marks=_MARKS,
         answered=words["answered"],
+        incomplete=words["incomplete"],
         unanswered=words["unanswered"],
         flagged=words["flagged"],
     )

@@ -3,6 +3,8 @@
 from django import template
 from django.utils.translation import gettext as _
 
+from exams.templatetags.durations import duration
+
 register = template.Library()
 
 
@@ -38,10 +40,5 @@ def trend_short(points: int | None) -> str:
     return "▬ 0"
 
 
-@register.filter
-def duration(seconds: int) -> str:
-    """Time left as "1 h 05 min" or "12 min"."""
-    minutes = max(0, seconds) // 60
-    if minutes >= 60:
-        return _("%(hours)s h %(minutes)02d min") % {"hours": minutes // 60, "minutes": minutes % 60}
-    return _("%(minutes)s min") % {"minutes": minutes}
+# One style of duration everywhere: the filter lives with the exams that use it too.
+register.filter("duration", duration)

@@ -1,4 +1,4 @@
-"""The native bank format (DESIGN §6): lossless in both directions.
+"""The native bank format (docs/bank-format.md §1): lossless in both directions.
 
 Besides the documented keys, ordering ``items`` may be plain strings or
 ``{"text", "rationale"}`` objects, matching ``pairs`` carry an optional ``rationale``, and

@@ -1,4 +1,4 @@
-// Optimistic answering for mock exams and practice (DESIGN.md §5 "Optimistic UI").
+// Optimistic answering for mock exams and practice (docs/answering-protocol.md §3).
 //
 // htmx does the requests: every answer form and toggle form has hx-post, hx-sync="this:queue
 // last" (one request at a time per form, only the newest queued) and a 10 s timeout. This
@@ -7,8 +7,9 @@
 //   - a per-item sequence number on every save: the server ignores older ones, and a
 //     response older than the newest save is never swapped in;
 //   - roll back to the last state the server confirmed when a save fails or times out,
-//     with "Not saved — retry" and a retry that re-sends what was chosen;
-//   - the keyboard shortcuts of DESIGN.md §5 / UI.md (never while typing in a field);
+//     with "Not saved — retry" and a retry that re-sends exactly what the failed request
+//     carried (issue 22: a re-submit of the form alone loses the clicked button's value);
+//   - the keyboard shortcuts of docs/answering-protocol.md §4 (never while typing in a field);
 //   - ordering by drag (the vendored SortableJS), by move buttons and by Alt+↑/↓;
 //   - exam navigation that waits for a pending save.
 // Without this file every form still posts and redirects.
@@ -17,6 +18,7 @@
 (() => {
   const states = new Map(); // form id → state (forms are swapped; their ids stay)
   const pageStart = performance.now();
+  // Bookkeeping that travels with an answer but is not part of it.
   const IGNORED_FIELDS = new Set(["csrfmiddlewaretoken", "seq", "spent", "go", "move", "next"]);
 
   // ---- helpers -------------------------------------------------------------------------
@@ -45,16 +47,30 @@
     return pairs;
   }
 
-  function valuesFromFormData(formData) {
-    const pairs = [];
-    for (const [name, value] of formData.entries()) {
-      if (!IGNORED_FIELDS.has(name)) pairs.push([name, String(value)]);
-    }
-    return pairs;
+  // Every field a request carried except its seq: what a retry sends again.
+  function requestFields(formData) {
+    return Array.from(formData.entries(), ([name, value]) => [name, String(value)]).filter(([name]) => name !== "seq");
+  }
+
+  // The answer among a request's fields (what the controls show).
+  function answerPart(fields) {
+    return fields.filter(([name]) => !IGNORED_FIELDS.has(name));
   }
 
   function isAnswered(pairs) {
     return pairs.some(([name, value]) => (name === "choice" || name === "order" || name.startsWith("match-")) && value);
+  }
+
+  // "complete", "partial" (1 box of a "Select THREE", 2 of 4 prompts matched) or "empty".
+  // The server says the same (exams.grading.is_complete) when its navigator cell comes in;
+  // this is the optimistic guess until then.
+  function completeness(form, pairs) {
+    if (!isAnswered(pairs)) return "empty";
+    const wanted = Number($("[data-select]", form)?.dataset.select || 0);
+    const chosen = pairs.filter(([name]) => name === "choice").length;
+    const prompts = $$("select[name^='match-']", form).length;
+    const matched = pairs.filter(([name, value]) => name.startsWith("match-") && value).length;
+    return chosen < wanted || matched < prompts ? "partial" : "complete";
   }
 
   // Put ``pairs`` back into the form's controls (a rollback or a retry).
@@ -89,9 +105,10 @@
         seq: form.matches("[data-answer-form]") ? base - 1 : base,
         latest: 0,
         settled: 0,
-        sent: new Map(),
+        sent: new Map(), // seq → the fields that request carried (requestFields)
         confirmed: form.matches("[data-answer-form]") ? answerValues(form) : pressed(form),
-        failed: null,
+        failed: null, // the fields of the newest request, when it failed: what Retry sends
+        replay: null, // set by Retry until its request is configured
         waiters: [],
         leaveAnyway: false,
       };
@@ -151,12 +168,14 @@
     if (submitter && submitter.matches(".choice-button")) submitter.classList.add("is-selected", "is-pending");
     const cell = navCell(form);
     if (cell) {
-      cell.classList.toggle("is-answered", isAnswered(pairs));
+      paintCell(cell, completeness(form, pairs));
       cell.classList.add("is-pending");
       cell.classList.remove("is-failed");
       recount();
     }
-    if (form.dataset.answerForm === "practice") {
+    // "Check answer" with nothing chosen is not an answer: the server says "Choose an
+    // answer first." and nothing may count it (issue 16 §5).
+    if (form.dataset.answerForm === "practice" && isAnswered(pairs)) {
       const counter = $("[data-answered-count]");
       if (counter && !form.dataset.countedOptimistically) {
         form.dataset.countedOptimistically = counter.textContent;
@@ -165,6 +184,11 @@
         if (bar) bar.value = Number(counter.textContent);
       }
     }
+  }
+
+  function paintCell(cell, answered) {
+    cell.classList.toggle("is-answered", answered === "complete");
+    cell.classList.toggle("is-incomplete", answered === "partial");
   }
 
   function clearPending(form) {
@@ -188,7 +212,7 @@
       applyValues(form, state.confirmed);
       const cell = navCell(form);
       if (cell) {
-        cell.classList.toggle("is-answered", isAnswered(state.confirmed));
+        paintCell(cell, completeness(form, state.confirmed));
         cell.classList.add("is-failed");
         recount();
       }
@@ -220,32 +244,57 @@
       // The first answer is final: a second click while it travels changes nothing.
       event.preventDefault();
       event.stopImmediatePropagation();
+      state.replay = null;
       return;
     }
-    state.seq = Math.max(state.seq, Number($("[data-seq]", form)?.value || 0) - 1) + 1;
-    state.latest = state.seq;
+    takeNextSeq(form, state);
     state.leaveAnyway = false;
-    const seqInput = $("[data-seq]", form);
-    if (seqInput) seqInput.value = String(state.seq);
-    const spent = $("[data-spent]", form);
-    if (spent) {
-      spent.dataset.base ??= spent.value;
-      spent.value = String(Math.round(Number(spent.dataset.base) + performance.now() - pageStart));
+    let pairs;
+    if (state.replay) {
+      // A retry: paint what the failed request carried; htmx:configRequest sends it.
+      pairs = answerPart(state.replay);
+    } else {
+      updateSpent(form);
+      pairs = answerValues(form, event.submitter);
     }
-    const pairs = answerValues(form, event.submitter);
-    state.intended = { pairs, submitter: event.submitter?.name === "choice" ? event.submitter.value : null };
     paintPending(form, pairs, event.submitter);
   }
 
+  // Every save carries a seq newer than any before it (the server ignores older ones).
+  function takeNextSeq(form, state) {
+    const input = form.querySelector("input[name=seq]");
+    const rendered = Number(input?.value || 0);
+    // Answer forms render the seq to use next; toggles echo the one last used.
+    state.seq = Math.max(state.seq + 1, form.matches("[data-answer-form]") ? rendered : rendered + 1);
+    state.latest = state.seq;
+    if (input) input.value = String(state.seq);
+  }
+
+  function updateSpent(form) {
+    const spent = $("[data-spent]", form);
+    if (!spent) return;
+    spent.dataset.base ??= spent.value;
+    spent.value = String(Math.round(Number(spent.dataset.base) + performance.now() - pageStart));
+  }
+
+  // "Retry": send again exactly the fields of the request that failed (the clicked
+  // option's name/value included), with a fresh seq. Re-submitting the form instead would
+  // lose the option button that was clicked (a programmatic submit has no submitter in
+  // htmx's eyes) and would pick up anything changed since.
   function retry(form) {
     const state = stateFor(form);
-    const intended = state.failed;
-    if (!intended) return;
-    applyValues(form, intended.pairs);
-    let submitter = null;
-    if (intended.submitter) submitter = $(`button[name=choice][value="${CSS.escape(intended.submitter)}"]`, form);
-    submitter ||= $("[data-check]", form);
-    form.requestSubmit(submitter || undefined);
+    if (!state?.failed) return;
+    state.replay = state.failed;
+    if (form.matches("[data-answer-form]")) applyValues(form, answerPart(state.failed));
+    form.requestSubmit();
+  }
+
+  // Make the outgoing request carry ``fields`` (and the seq htmx read from the form).
+  function sendOnly(formData, fields) {
+    for (const name of new Set(formData.keys())) {
+      if (name !== "seq") formData.delete(name);
+    }
+    for (const [name, value] of fields) formData.append(name, value);
   }
 
   // ---- toggle forms: "Flag for review", "Bookmark" --------------------------------------
@@ -254,10 +303,12 @@
     return $("button[aria-pressed]", form)?.getAttribute("aria-pressed") === "true";
   }
 
+  function wantsOn(fields) {
+    return fields.some(([name, value]) => name === "state" && value === "1");
+  }
+
   function paintToggle(form, on) {
-    const button = $("button[aria-pressed]", form);
-    button.setAttribute("aria-pressed", on ? "true" : "false");
-    form.querySelector("input[name=state]").value = on ? "0" : "1";
+    $("button[aria-pressed]", form).setAttribute("aria-pressed", on ? "true" : "false");
     if (form.dataset.optimisticToggle === "flagged") {
       const cell = document.getElementById(`nav-${answerForm()?.dataset.item}`);
       if (cell) cell.classList.toggle("is-flagged", on);
@@ -266,27 +317,20 @@
 
   function onToggleSubmit(form, event) {
     const state = stateFor(form);
-    const want = !pressed(form);
-    state.seq = Math.max(state.seq, Number(form.querySelector("input[name=seq]").value || 0)) + 1;
-    state.latest = state.seq;
-    form.querySelector("input[name=seq]").value = String(state.seq);
+    const want = state.replay ? wantsOn(state.replay) : !pressed(form);
+    takeNextSeq(form, state);
     // htmx reads the form after this listener: the hidden state says what we want now.
     form.querySelector("input[name=state]").value = want ? "1" : "0";
-    $("button[aria-pressed]", form).setAttribute("aria-pressed", want ? "true" : "false");
+    paintToggle(form, want);
     form.classList.add("is-pending");
     const status = $("[data-toggle-status]", form);
     if (status) status.textContent = "";
-    if (form.dataset.optimisticToggle === "flagged") {
-      const cell = document.getElementById(`nav-${answerForm()?.dataset.item}`);
-      if (cell) cell.classList.toggle("is-flagged", want);
-    }
-    state.intended = want;
   }
 
   function rollbackToggle(form, state) {
     form.classList.remove("is-pending");
     paintToggle(form, state.confirmed);
-    state.failed = { want: state.intended };
+    form.querySelector("input[name=state]").value = state.confirmed ? "0" : "1";
     const status = $("[data-toggle-status]", form);
     if (status) {
       status.replaceChildren();
@@ -316,10 +360,16 @@
 
   document.addEventListener("htmx:configRequest", (event) => {
     const form = event.detail.elt;
-    if (!(form instanceof HTMLFormElement) || !form.matches("[data-answer-form]")) return;
-    // "move" and "go" are for plain posts: an autosave already carries the new order.
-    delete event.detail.parameters.move;
-    delete event.detail.parameters.go;
+    const state = form instanceof HTMLFormElement ? states.get(form.id) : null;
+    if (!state) return;
+    if (state.replay) {
+      sendOnly(event.detail.formData, state.replay);
+      state.replay = null;
+    } else if (form.matches("[data-answer-form]")) {
+      // "move" and "go" are for plain posts: an autosave already carries the new order.
+      delete event.detail.parameters.move;
+      delete event.detail.parameters.go;
+    }
   });
 
   document.addEventListener("htmx:beforeRequest", (event) => {
@@ -331,11 +381,7 @@
     const seq = Number(formData.get("seq"));
     event.detail.xhr.quizSeq = seq;
     event.detail.xhr.quizForm = form.id;
-    if (form.matches("[data-answer-form]")) {
-      state.sent.set(seq, { pairs: valuesFromFormData(formData), submitter: state.intended?.submitter ?? null });
-    } else {
-      state.sent.set(seq, formData.get("state") === "1");
-    }
+    state.sent.set(seq, requestFields(formData));
   });
 
   document.addEventListener("htmx:beforeSwap", (event) => {
@@ -357,13 +403,14 @@
     const sent = state.sent.get(seq);
     state.sent.delete(seq);
     const form = document.getElementById(id);
+    const isToggle = Boolean(form?.matches("[data-optimistic-toggle]"));
     const ok = event.detail.successful === true;
     recount(); // the server's navigator cell may have come in out of band
     if (ok) {
-      if (sent !== undefined) state.confirmed = form?.matches("[data-optimistic-toggle]") ? sent : sent.pairs;
+      if (sent) state.confirmed = isToggle ? wantsOn(sent) : answerPart(sent);
       if (seq >= state.latest) {
         state.failed = null;
-        if (form?.matches("[data-answer-form]")) {
+        if (form && !isToggle) {
           clearPending(form);
           delete form.dataset.countedOptimistically;
         } else if (form) {
@@ -371,12 +418,12 @@
         }
       }
     } else if (seq >= state.latest && form) {
-      if (form.matches("[data-answer-form]")) {
-        state.failed = sent || state.intended;
+      state.failed = sent || state.failed;
+      if (isToggle) {
+        rollbackToggle(form, state);
+      } else {
         const detail = xhr.status >= 400 && xhr.status < 500 && xhr.responseText.length < 300 ? xhr.responseText : "";
         rollback(form, state, detail ? `${form.dataset.failedText || "Not saved"}: ${detail}` : null);
-      } else {
-        rollbackToggle(form, state);
       }
     }
     settle(state, seq);
@@ -416,9 +463,12 @@
     return true;
   }
 
+  // A mock saves every move at once (with its pending mark); practice saves nothing until
+  // "Check answer", so a move there shows no saving mark (issue 16 §6).
   function afterMove(form, item) {
+    if (form.dataset.answerForm !== "exam") return;
     item.classList.add("is-pending");
-    if (form.dataset.answerForm === "exam") form.requestSubmit();
+    form.requestSubmit();
   }
 
   // Drag by the handle, with pointer events (forceFallback), so mouse, touch and pen behave
@@ -482,10 +532,7 @@
       const toggleRetry = target.closest("[data-toggle-retry]");
       if (toggleRetry) {
         event.preventDefault();
-        const form = toggleRetry.closest("form");
-        const state = stateFor(form);
-        paintToggle(form, !state.failed.want);
-        form.requestSubmit();
+        retry(toggleRetry.closest("form"));
         return;
       }
 
@@ -542,8 +589,31 @@
     return element.matches("input") && !element.matches("[type=radio], [type=checkbox], [type=button], [type=submit]");
   }
 
+  function optionIndex(key) {
+    if (/^[1-7]$/.test(key)) return Number(key);
+    if (/^[a-g]$/.test(key)) return key.charCodeAt(0) - 96;
+    return 0;
+  }
+
+  // Enter checks the answer in practice, or goes on after the feedback (data-key-enter).
+  // Buttons, links and summaries keep their own Enter. In a mock, where every answer saves
+  // by itself, Enter on an option does nothing: the browser would otherwise submit the form
+  // with its first button, "Previous".
+  function onEnter(event, target) {
+    if (target instanceof Element && target.closest("button, a, summary")) return;
+    const enter = $("[data-key-enter]");
+    if (enter) {
+      event.preventDefault();
+      enter.click();
+    } else if (target instanceof Element && target.closest("form[data-answer-form]")) {
+      event.preventDefault();
+    }
+  }
+
+  // The option shown at place ``index``: an ordering item's place changes as it moves.
   function chooseOption(form, index) {
-    const option = $(`[data-option-index="${index}"]`, form);
+    const list = $("[data-ordering]", form);
+    const option = list ? $$(".ordering-item", list)[index - 1] : $(`[data-option-index="${index}"]`, form);
     if (!option) return false;
     if (option.matches("button")) {
       option.click();
@@ -552,7 +622,11 @@
       input.focus();
       input.click();
     } else if (option.matches(".ordering-item")) {
-      $("[data-move]:not([aria-disabled=true])", option)?.focus();
+      // The item itself, not its Move button: Enter then checks the answer instead of
+      // pressing the button again; Alt+↑/↓ moves it, Tab reaches its buttons. Focusable by
+      // script only (tabindex -1), so Tab order stays as it was.
+      option.tabIndex = -1;
+      option.focus();
     } else {
       $("select", option)?.focus();
     }
@@ -584,26 +658,16 @@
       event.preventDefault();
       return;
     }
+    // One scheme (issue 16 §3): 1–7 and A–G always choose; every other shortcut
+    // (data-shortcut) is on a key that is never an option's, so none can answer by accident.
     const form = answerForm();
-    if (form) {
-      // The mock exam keeps F for "Flag for review" (choose the sixth option with 6).
-      const reserved = form.dataset.answerForm === "exam" ? "f" : "";
-      let index = 0;
-      if (/^[1-7]$/.test(key)) index = Number(key);
-      else if (/^[a-g]$/.test(key) && key !== reserved) index = key.charCodeAt(0) - 96;
-      if (index && chooseOption(form, index)) {
-        event.preventDefault();
-        return;
-      }
+    const index = optionIndex(key);
+    if (form && index && chooseOption(form, index)) {
+      event.preventDefault();
+      return;
     }
     if (key === "Enter") {
-      // Buttons, links and summaries keep their own Enter.
-      if (target instanceof Element && target.closest("button, a, summary")) return;
-      const enter = $("[data-key-enter]");
-      if (enter) {
-        event.preventDefault();
-        enter.click();
-      }
+      onEnter(event, target);
       return;
     }
     const shortcut = key.length === 1 ? $(`[data-shortcut="${CSS.escape(key)}"]`) : null;
@@ -619,6 +683,16 @@
     whenSaved() {
       return Promise.all(Array.from(states.values(), (state) => whenSettled(state)));
     },
+  });
+
+  // The verdict takes focus after an answer (for keyboards and screen readers); after a mouse
+  // or touch, its focus ring would only look like one more error box around "Incorrect".
+  // CSS hides it while html[data-pointer] is set: the last input was a pointer.
+  document.addEventListener("pointerdown", () => {
+    document.documentElement.dataset.pointer = "";
+  });
+  document.addEventListener("keydown", () => {
+    delete document.documentElement.dataset.pointer;
   });
 
   // Initialise states for the forms on the page (their confirmed state is what rendered).

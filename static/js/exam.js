@@ -62,5 +62,91 @@
     window.setTimeout(tick, Math.min(1000, Math.max(50, left % 1000 || 1000)));
   }
 
+  // Leaving a running mock asks first: a link or form that goes outside this attempt (the
+  // site menu, the brand) asks with a confirm; closing the tab or typing an address gets the
+  // browser's own "Leave site?" (beforeunload). Moving within the exam (Next, the navigator,
+  // Review, Submit) and the deadline submit never ask.
+  const examUrl = timer.dataset.examUrl;
+  let leaving = false;
+
+  function insideExam(url) {
+    try {
+      const target = new URL(url, window.location.href);
+      return target.origin === window.location.origin && target.pathname.startsWith(examUrl);
+    } catch {
+      return false;
+    }
+  }
+
+  // ``navigates``: false for what htmx sends in the background (answer saves, flags).
+  function guard(event, url, navigates) {
+    if (!examUrl || leaving) return;
+    // Inside the exam first: answering.js may already have taken over the click (Next).
+    if (insideExam(url)) {
+      if (navigates) {
+        leaving = true;
+        // Still here a while later (a failed save kept the candidate on the page): ask again.
+        window.setTimeout(() => {
+          leaving = false;
+        }, 15000);
+      }
+      return;
+    }
+    if (event.defaultPrevented) return;
+    if (window.confirm(timer.dataset.leave || "Leave the mock exam?")) {
+      leaving = true;
+    } else {
+      event.preventDefault();
+      event.stopImmediatePropagation();
+    }
+  }
+
+  // On window, capturing: before answering.js's document listener, which may load the next
+  // question at once (location.assign fires beforeunload right there).
+  window.addEventListener(
+    "click",
+    (event) => {
+      const target = event.target instanceof Element ? event.target : null;
+      const nav = target?.closest("[data-nav]"); // Next / Previous: answering.js loads data-nav
+      if (nav) {
+        guard(event, nav.dataset.nav, true);
+        return;
+      }
+      const link = target?.closest("a[href]");
+      if (link && !link.hasAttribute("download") && event.button === 0 && !event.metaKey && !event.ctrlKey) {
+        guard(event, link.href, !link.hasAttribute("hx-get"));
+      }
+    },
+    true,
+  );
+  window.addEventListener(
+    "submit",
+    (event) => {
+      const form = event.target;
+      if (form instanceof HTMLFormElement && form.method !== "dialog") {
+        const background = form.hasAttribute("hx-post") || form.hasAttribute("hx-get");
+        guard(event, event.submitter?.formAction || form.action, !background);
+      }
+    },
+    true,
+  );
+  // The server may send the page elsewhere itself (the exam ended: HX-Redirect to the
+  // results; a newer answer from another window: HX-Refresh). That is not the candidate leaving.
+  document.addEventListener("htmx:beforeOnLoad", (event) => {
+    const xhr = event.detail.xhr;
+    if (xhr?.getResponseHeader("HX-Redirect") || xhr?.getResponseHeader("HX-Refresh")) leaving = true;
+  });
+  window.addEventListener("beforeunload", (event) => {
+    if (leaving || submitted) return;
+    event.preventDefault();
+    event.returnValue = "";
+  });
+
+  // A page restored from the back/forward cache (Back after "Submit exam") would show a
+  // live exam that has ended: ask the server again, which sends an ended exam to its results.
+  window.addEventListener("pageshow", (event) => {
+    if (event.persisted) window.location.reload();
+  });
+
   tick();
 })();

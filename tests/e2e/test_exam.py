@@ -60,8 +60,8 @@ def answer_by_keyboard(page, kind: str, option_count: int):
         page.keyboard.press("1")
         page.keyboard.press("3")
     elif kind == "ordering":
-        page.keyboard.press("1")  # focus the first item's move button
-        page.keyboard.press("Enter")  # move it down
+        page.keyboard.press("1")  # go to the first item
+        page.keyboard.press("Alt+ArrowDown")  # move it down
     else:
         page.keyboard.press("1")  # focus the first prompt's list
         for _ in range(option_count):
@@ -81,7 +81,7 @@ def test_a_full_65_question_mock_by_keyboard_alone(live_server, page, console_pr
         snapshot = items[position]
         answer_by_keyboard(page, snapshot["type"], len(snapshot["options"]))
         if position == 7:
-            page.keyboard.press("f")
+            page.keyboard.press("m")
         expect(page.locator("#answered-count")).to_have_text(str(position))
         expect(page.locator("[data-save-status]")).to_contain_text("Saved", timeout=SLOW)
         page.keyboard.press("n")

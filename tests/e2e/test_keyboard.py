@@ -108,12 +108,12 @@ def test_exam_question_page_by_keyboard_alone(exam_page, console_problems):
     expect(page.locator(f"#choice-{second}")).to_be_checked()
     expect(page.locator("#save-status")).to_contain_text("Saved")
 
-    # N: the next question; there, 2 chooses the second option, F flags, P goes back.
+    # N: the next question; there, 2 chooses the second option, M flags, P goes back.
     page.keyboard.press("n")
     expect(page).to_have_url(f"{base}/2/")
     expect(page.locator("html")).to_have_attribute("data-answering", "ready")
     press_and_confirm(page, "2", "/answer/")
-    press_and_confirm(page, "f", "/flag/")
+    press_and_confirm(page, "m", "/flag/")
     expect(page.locator("#flag-button")).to_have_attribute("aria-pressed", "true")
     page.keyboard.press("p")
     expect(page).to_have_url(f"{base}/1/")

@@ -1,4 +1,4 @@
-"""Ordering by drag (UI.md: "Ordering by drag and by keyboard"), with a mouse in Chromium.
+"""Ordering by drag (docs/answering-protocol.md §4), with a mouse in Chromium.
 
 The handle is dragged with real pointer moves; a drop is a move like the buttons': the
 position is announced, a mock saves at once, practice sends the order with "Check answer".

@@ -199,7 +199,7 @@ def test_a_ten_question_session_by_keyboard_alone(live_server, page, console_pro
         expect(page.locator("#verdict")).to_be_focused(timeout=15_000)
         expect(page.locator("[data-answered-count]")).to_have_text(str(position))
         if position == 4:
-            page.keyboard.press("b")
+            page.keyboard.press("s")
             expect(page.get_by_role("button", name="Bookmark")).to_have_attribute("aria-pressed", "true")
         page.keyboard.press("n")
         if position < 10:

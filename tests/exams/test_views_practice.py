@@ -433,9 +433,9 @@ def test_the_question_page_shows_the_bookmark_state(client, session):
     pressed = client.get(f"/practice/{session.pk}/3/")
     unpressed = client.get(f"/practice/{session.pk}/4/")
 
-    assert 'data-shortcut="b">' in pressed.text
-    assert 'aria-pressed="true" data-shortcut="b"' in pressed.text
-    assert 'aria-pressed="false" data-shortcut="b"' in unpressed.text
+    assert 'data-shortcut="s">' in pressed.text
+    assert 'aria-pressed="true" data-shortcut="s"' in pressed.text
+    assert 'aria-pressed="false" data-shortcut="s"' in unpressed.text
 
 
 def test_bookmark_list_shows_the_question_in_the_interface_language(client, guest):

@@ -268,11 +268,39 @@ def test_start_practice_makes_a_newcomer_a_guest_one_click_from_the_first_questi
         {"scope": "task:3.1", "count": "1000"},
     ],
 )
-def test_practise_this_rejects_bad_scopes(client, guest, data):
-    response = client.post(reverse("insights:practise"), data)
+def test_practise_this_rejects_bad_scopes_in_the_page_it_came_from(client, guest, data):
+    response = client.post(reverse("insights:practise"), {**data, "next": "/practice/"})
 
-    assert response.status_code == 400
+    # Never a bare error page: back where the form was, with the error said there.
+    assert response.status_code == 302
+    assert response["Location"] == "/practice/"
+    assert [m.level_tag for m in response.wsgi_request._messages] == ["error"]
     assert not Attempt.objects.exists()
+
+
+@pytest.mark.django_db
+def test_practise_this_rejects_bad_scopes_for_htmx_with_a_client_redirect(client, guest):
+    response = client.post(reverse("insights:practise"), {"scope": "task:9.9"}, headers=HTMX)
+
+    assert response["HX-Redirect"] == reverse("insights:report")
+    assert [str(m) for m in response.wsgi_request._messages] == ["There is no such domain, task statement or tag."]
+
+
+@pytest.mark.django_db
+def test_the_practice_pickers_due_button_posts_what_the_form_reads(client, guest):
+    """The picker's "Practise what is due for review" form once posted kind=due, which the
+    form does not read: the candidate got a bare "This field is required."."""
+    overdue = QuestionFactory(uid="overdue")
+    answer(overdue, owner=guest, correct=False, at=NOW - 3 * DAY)
+    page = client.get(reverse("practice:picker")).content.decode()
+    form = page[page.index(f'action="{reverse("insights:practise")}"') :]
+    form = form[: form.index("</form>")]
+    assert 'name="scope" value="due"' in form
+
+    response = client.post(reverse("insights:practise"), {"scope": "due", "next": reverse("practice:picker")})
+
+    session = Attempt.objects.get(owner=guest, scope__kind="due")
+    assert response["Location"] == session.get_absolute_url()
 
 
 @pytest.mark.django_db
@@ -501,9 +529,21 @@ def test_dashboard_queries_do_not_grow_with_open_sessions(client, practised, dja
         AttemptItemFactory(attempt=session, position=1)
     client.get(reverse("dashboard"))  # builds the review cache
 
-    # session, open attempts, the log by question, its classification, task statements,
-    # mocks, review cards
-    with django_assert_num_queries(7):
+    # session, open attempts, the study plan, the log by question, its classification,
+    # task statements, review cards, the streak's days, mocks
+    with django_assert_num_queries(9):
         response = client.get(reverse("dashboard"))
 
     assert len(response.context["open_attempts"]) == open_sessions
+
+
+@pytest.mark.django_db
+def test_the_review_queue_shows_a_question_in_the_language_it_was_taken_in(client, guest):
+    english = QuestionFactory(uid="both-languages", stem="The English stem")
+    japanese = QuestionFactory(uid="both-languages", language="ja", task=english.task, stem="日本語の問題文")
+    answer(japanese, owner=guest, correct=False, at=NOW - 3 * DAY)
+
+    page = client.get(reverse("insights:report")).content.decode()
+
+    assert "日本語の問題文" in page
+    assert "The English stem" not in page

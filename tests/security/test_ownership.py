@@ -43,6 +43,10 @@ MATRIX = {
     "practice:finish": (["POST"], lambda s: [s.practice.pk], lambda s: {}),
     "practice:summary": (["GET"], lambda s: [s.practice.pk], None),
     "practice:mistakes": (["POST"], lambda s: [s.practice.pk], lambda s: {}),
+    "practice:skip": (["POST"], lambda s: [s.practice.pk, 5], lambda s: {}),
+    "practice:discard": (["POST"], lambda s: [s.practice.pk], lambda s: {}),
+    "exams:retake": (["POST"], lambda s: [s.finished.pk], lambda s: {}),
+    "exams:missed": (["POST"], lambda s: [s.finished.pk], lambda s: {}),
 }
 # Routes whose parameter names something public, with the reason; each has its own check.
 NOT_OWNED = {

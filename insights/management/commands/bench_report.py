@@ -17,9 +17,12 @@ from django.db import connection
 from django.db.models import Count
 from django.test import Client, override_settings
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from accounts.models import Owner
 from insights.models import ReviewCard
+from insights.plan import plan_for
+from insights.report import WeaknessReport
 
 PLAIN_STATIC = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
@@ -52,6 +55,23 @@ class Command(BaseCommand):
             self._time(
                 client, "/insights/", max(3, runs // 5), label="report, cold", before=lambda: _drop(subject["pk"])
             )
+            self._time_plan(subject["pk"], runs)
+
+    def _time_plan(self, owner_id: int, runs: int):
+        """The study plan's figures alone, in process: the report rows it reads, the bank,
+        today's target and the streak (the dashboard card's whole cost but the page)."""
+        plan_for(owner_id, WeaknessReport(owner_id, now=timezone.now()), now=timezone.now())
+        times = []
+        for _ in range(runs):
+            with CaptureQueriesContext(connection) as queries:
+                start = time.perf_counter()
+                now = timezone.now()
+                plan_for(owner_id, WeaknessReport(owner_id, now=now), now=now)
+                times.append((time.perf_counter() - start) * 1000)
+        self.stdout.write(
+            f"  {'study plan':16} median {statistics.median(times):7.1f} ms   best {min(times):7.1f} ms   "
+            f"worst {max(times):7.1f} ms   {len(queries)} queries"
+        )
 
     def _time(self, client, url, runs, *, label, before=None):
         client.get(url)  # warm-up: connections, template loading, the review cache
