@@ -146,8 +146,8 @@ def test_candidate_uses_the_product_in_japanese(live_server, page, console_probl
     expect(page.get_by_text("保存しました")).to_be_visible()
     page.get_by_role("link", name="見直し").first.click()
     check("exam review")
-    page.get_by_role("link", name="試験を送信").click()
-    page.get_by_role("dialog").get_by_role("button", name="試験を送信").click()
+    page.get_by_role("link", name="試験を終了して提出").click()
+    page.get_by_role("dialog").get_by_role("button", name="試験を終了して提出").click()
     expect(page.get_by_role("heading", name=re.compile("結果"))).to_be_visible()
     check("exam results")
 

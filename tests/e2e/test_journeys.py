@@ -201,7 +201,7 @@ def test_a_japanese_candidate_sits_a_japanese_mock_and_may_choose_english(
     # The results keep each question in the language it was taken in.
     submit_url = f"{live_server.url}/exams/attempts/{attempt.pk}/submit/"
     page.goto(submit_url)
-    page.get_by_role("button", name="試験を送信").click()
+    page.get_by_role("button", name="試験を終了して提出").click()
     page.goto(f"{live_server.url}/exams/attempts/{attempt.pk}/results/?page=2")
     expect(page.locator(".review-item .stem[lang=ja]")).to_have_count(list(languages.values()).count("ja"))
 

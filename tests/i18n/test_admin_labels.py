@@ -111,14 +111,14 @@ def test_question_change_list_is_labelled_in_japanese(japanese_staff_client):
         "ステータス",
         "言語",
         "試験ガイドの改訂版",
-        "問題の報告",
+        "不備の報告",
     ]
     assert sidebar_models(html, "questions") == {
         "tag": "タグ",
         "taskstatement": "タスクステートメント",
         "domain": "分野",
         "question": "問題",
-        "problemreport": "問題の報告",
+        "problemreport": "不備の報告",
         "casestudy": "導入事例",
         "guiderevision": "試験ガイドの改訂版",
     }

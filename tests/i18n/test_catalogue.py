@@ -1,5 +1,6 @@
 import gettext
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -80,12 +81,12 @@ GLOSSARY = {
     "Previous": "前へ",
     "Flag for review": "見直しのためにフラグを付ける",
     "Review": "見直し",
-    "Submit exam": "試験を送信",
+    "Submit exam": "試験を終了して提出",
     "Resume": "再開",
     "Bookmark": "ブックマーク",
     "Weakness report": "弱点レポート",
     "Practise this": "これを練習",
-    "Report a problem": "問題を報告",
+    "Report a problem": "不備を報告",
 }
 
 
@@ -94,3 +95,16 @@ def test_ja_catalogue_uses_the_exam_terminology():
     translations = {entry.msgid: entry.msgstr[0] for entry in entries if entry.msgctxt is None}
 
     assert {msgid: translations.get(msgid) for msgid in GLOSSARY} == GLOSSARY
+
+
+def test_ja_catalogue_avoids_wording_the_japanese_review_rejected():
+    # Issue 19 §5: no あなた, 苦手 rather than 最も弱い, 不備の報告 (問題 already means "question"),
+    # half-width brackets, and an exam is handed in (提出), not sent (送信).
+    _, entries = read_po(JA_PO)
+    rejected = re.compile(r"あなた|最も弱い|問題の報告|問題を報告|ハーフ模擬試験|[（）]")
+
+    def translation(entry):
+        return "".join(entry.msgstr.values() if isinstance(entry.msgstr, dict) else entry.msgstr)
+
+    assert [translation(e) for e in entries if rejected.search(translation(e))] == []
+    assert [e.msgid for e in entries if re.search(r"\bsubmit", e.msgid, re.I) and "送信" in translation(e)] == []
