@@ -527,6 +527,7 @@ def exam_retake(request: HtmxHttpRequest, pk: int):
     attempt = _get_attempt(request, pk, mode=Mode.EXAM)
     if attempt.is_open or attempt.blueprint is None:
         raise Http404
+    attempts.check_start_rate(request, attempt.owner_id)
     try:
         retake = attempts.start_exam(
             attempt.owner_id, attempt.blueprint, now=timezone.now(), language=attempt.language
@@ -553,18 +554,25 @@ def exam_practise_missed(request: HtmxHttpRequest, pk: int):
     if not missed:
         messages.info(request, _("You missed nothing in this mock: nothing to practise again."))
         return redirect("exams:results", attempt.pk)
+    return _practise_again(request, attempt, missed, back=reverse("exams:results", args=[attempt.pk]), now=now)
+
+
+def _practise_again(request: HtmxHttpRequest, source: Attempt, question_ids: list[int], *, back: str, now):
+    """A practice session of ``question_ids`` (from a mock or a session), in its language and
+    order; a start like any other, so it counts against the start limits."""
+    attempts.check_start_rate(request, source.owner_id)
     try:
         session = attempts.start_practice(
-            attempt.owner_id,
+            source.owner_id,
             scope={"kind": "mistakes"},
-            count=len(missed),
-            language=attempt.language,
-            question_ids=missed,
+            count=len(question_ids),
+            language=source.language,
+            question_ids=question_ids,
             now=now,
         )
     except attempts.NotEnoughQuestions as error:
         messages.error(request, str(error))
-        return redirect("exams:results", attempt.pk)
+        return redirect(back)
     return redirect("practice:question", session.pk, 1)
 
 
@@ -848,20 +856,8 @@ def practice_mistakes(request: HtmxHttpRequest, pk: int):
     if not wrong:
         messages.info(request, _("No mistakes to practise in this session."))
         return redirect("practice:summary", session.pk)
-    attempts.check_start_rate(request, session.owner_id)
-    try:
-        retry = attempts.start_practice(
-            session.owner_id,
-            scope={"kind": "mistakes"},
-            count=len(wrong),
-            language=session.language,
-            question_ids=wrong,
-            now=timezone.now(),
-        )
-    except attempts.NotEnoughQuestions as error:
-        messages.error(request, str(error))
-        return redirect("practice:summary", session.pk)
-    return redirect("practice:question", retry.pk, 1)
+    back = reverse("practice:summary", args=[session.pk])
+    return _practise_again(request, session, wrong, back=back, now=timezone.now())
 
 
 # --- bookmarks ------------------------------------------------------------------------

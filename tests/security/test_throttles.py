@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import Owner
+from exams.attempts import submit_attempt
 from exams.models import Attempt, Mode
 from questions.models import ProblemReport, Question
 from tests.exams.conftest import make_bank
@@ -248,6 +249,20 @@ def test_starts_are_limited_per_owner(settings, blueprint):
 
     assert statuses == [302, 302, 302, 429, 429]
     assert Attempt.objects.filter(mode=Mode.PRACTICE).count() == 0
+
+
+def test_retake_and_practise_missed_are_starts_like_any_other(settings, blueprint):
+    settings.START_RATE = (1, 3600)
+    client = Client()
+    start(client, blueprint)
+    mock = Attempt.objects.get()
+    submit_attempt(mock, now=timezone.now())
+
+    retake = client.post(reverse("exams:retake", args=[mock.pk]))
+    missed = client.post(reverse("exams:missed", args=[mock.pk]))
+
+    assert (retake.status_code, missed.status_code) == (429, 429)
+    assert Attempt.objects.count() == 1
 
 
 def test_starts_are_limited_per_address_across_owners(settings, blueprint):
