@@ -74,5 +74,6 @@ def test_guest_work_moves_to_the_account_on_sign_up_and_stays_private(live_serve
     response = page.goto(f"{live_server.url}/exams/attempts/{mock.pk}/1/")
     assert response.status == 200
     page.goto(f"{live_server.url}/practice/bookmarks/")
-    expect(page.locator("main")).to_contain_text(first.snapshot["uid"])
+    # Bookmarks are listed by their question's stem (issue 16: names, not slugs).
+    expect(page.locator("main")).to_contain_text(first.question.stem)
     assert console_problems == []
