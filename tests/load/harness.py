@@ -90,7 +90,9 @@ class Server:
             DJANGO_SETTINGS_MODULE="tests.load.settings",
             PYTHONPATH=str(ROOT),
             DEBUG="false",
-            SECRET_KEY="load-test-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz-ABCDEF",
+            # The test's own key: the test reads the option tokens of the pages the server
+            # renders (exams.tokens derives them from SECRET_KEY).
+            SECRET_KEY=settings.SECRET_KEY,
             SECURE_SSL_REDIRECT="false",
             ALLOWED_HOSTS=HOST,
             DATABASE_URL=database_url or current_database_url(),
@@ -397,6 +399,16 @@ def page_answer(item_id: int, snapshot: dict, answer) -> list[str] | dict[str, s
     )
     named = tokens.public_answer(answer)
     return sorted(named) if snapshot["type"] in ("single", "multiple") else named
+
+
+def stored_answers(attempt) -> dict[int, tuple]:
+    """The attempt's stored answers by position, as its pages name them, with their seq."""
+    from exams.models import Response
+
+    rows = Response.objects.filter(item__attempt=attempt).values_list(
+        "item__position", "item_id", "item__snapshot", "answer", "seq"
+    )
+    return {position: (page_answer(item_id, snapshot, value), seq) for position, item_id, snapshot, value, seq in rows}
 
 
 _TOKEN = r"([a-z2-7]+)"

@@ -22,10 +22,10 @@ from tests.load.harness import (
     Browser,
     assert_clean_error_page,
     needs_postgres,
-    page_answer,
     parse_question,
     pg_control,
     pg_ensure_running,
+    stored_answers,
 )
 
 pytestmark = [pytest.mark.load, needs_postgres, pytest.mark.django_db(transaction=True)]
@@ -67,15 +67,6 @@ def answer_first(browser: Browser, pk: int, count: int, rng: random.Random) -> d
         ok(reply)
         acked[position] = (value, 1)
     return acked
-
-
-def stored_answers(attempt) -> dict[int, tuple]:
-    from exams.models import Response
-
-    rows = Response.objects.filter(item__attempt=attempt).values_list(
-        "item__position", "item_id", "item__snapshot", "answer", "seq"
-    )
-    return {position: (page_answer(item_id, snapshot, value), seq) for position, item_id, snapshot, value, seq in rows}
 
 
 def remaining_now_ms(attempt) -> float:

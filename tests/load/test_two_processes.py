@@ -11,7 +11,7 @@ import time
 
 import pytest
 
-from tests.load.harness import Browser, needs_postgres, parse_question
+from tests.load.harness import Browser, needs_postgres, parse_question, stored_answers
 
 pytestmark = [pytest.mark.load, needs_postgres, pytest.mark.django_db(transaction=True)]
 
@@ -97,13 +97,7 @@ def test_one_candidate_alternating_between_two_processes(servers):
     scores = {SCORE.search(browser.get(submitted.location).body).group(1) for _ in range(2)}
     assert len(scores) == 1, scores
 
-    stored = {
-        position: (answer, seq)
-        for position, answer, seq in Response.objects.filter(item__attempt=attempt).values_list(
-            "item__position", "answer", "seq"
-        )
-    }
-    assert stored == {position: (answers[position], seqs[position]) for position in answers}
+    assert stored_answers(attempt) == {position: (answers[position], seqs[position]) for position in answers}
     assert set(AttemptItem.objects.filter(attempt=attempt, flagged=True).values_list("position", flat=True)) == {
         position for position, on in flags.items() if on
     }
