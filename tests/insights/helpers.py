@@ -27,3 +27,9 @@ def as_guest(client, owner):
     session["owner"] = [owner.pk, None]
     session.save()
     return owner
+
+
+def task_statement(code):
+    from questions.models import TaskStatement
+
+    return TaskStatement.objects.get(code=code)

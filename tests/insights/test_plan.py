@@ -20,7 +20,7 @@ from tests.factories import (
     UserFactory,
 )
 
-from .helpers import NOW, answer, as_guest
+from .helpers import NOW, answer, task_statement
 
 DAY = timedelta(days=1)
 HTMX = {"HX-Request": "true"}
@@ -33,22 +33,11 @@ def _frozen():
         yield
 
 
-def _task(code):
-    from questions.models import TaskStatement
-
-    return TaskStatement.objects.get(code=code)
-
-
-@pytest.fixture
-def guest(client):
-    return as_guest(client, GuestOwnerFactory())
-
-
 @pytest.fixture
 def bank():
     """40 published questions: 20 in task 1.1, 20 in task 3.1."""
-    return [QuestionFactory(task=_task("1.1"), uid=f"a-{i:02}") for i in range(20)] + [
-        QuestionFactory(task=_task("3.1"), uid=f"c-{i:02}") for i in range(20)
+    return [QuestionFactory(task=task_statement("1.1"), uid=f"a-{i:02}") for i in range(20)] + [
+        QuestionFactory(task=task_statement("3.1"), uid=f"c-{i:02}") for i in range(20)
     ]
 
 
@@ -366,6 +355,6 @@ def test_dashboard_with_a_plan_stays_within_twelve_queries(
 def test_publishing_a_question_refreshes_the_cached_bank(client, guest, bank):
     assert client.get(reverse("dashboard")).context["plan"].bank == 40
 
-    QuestionFactory(task=_task("2.1"))
+    QuestionFactory(task=task_statement("2.1"))
 
     assert client.get(reverse("dashboard")).context["plan"].bank == 41

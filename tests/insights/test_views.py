@@ -17,7 +17,7 @@ from tests.factories import (
     TagFactory,
 )
 
-from .helpers import NOW, answer, as_guest
+from .helpers import NOW, answer, as_guest, task_statement
 
 DAY = timedelta(days=1)
 HTMX = {"HX-Request": "true"}
@@ -29,27 +29,16 @@ def _frozen():
         yield
 
 
-def _task(code):
-    from questions.models import TaskStatement
-
-    return TaskStatement.objects.get(code=code)
-
-
-@pytest.fixture
-def guest(client):
-    return as_guest(client, GuestOwnerFactory())
-
-
 @pytest.fixture
 def practised(guest):
     """Task 3.1: 2 of 5 right today; task 1.1: 4 of 4 right; one tagged question."""
     tag = TagFactory(slug="bedrock-knowledge-bases", name="Bedrock Knowledge Bases")
     for index in range(5):
-        question = QuestionFactory(task=_task("3.1"), uid=f"design-{index}")
+        question = QuestionFactory(task=task_statement("3.1"), uid=f"design-{index}")
         question.tags.add(tag)
         answer(question, owner=guest, correct=index < 2, at=NOW - DAY)
     for _ in range(4):
-        answer(QuestionFactory(task=_task("1.1")), owner=guest, correct=True, at=NOW - DAY)
+        answer(QuestionFactory(task=task_statement("1.1")), owner=guest, correct=True, at=NOW - DAY)
     return guest
 
 
@@ -73,7 +62,7 @@ def test_report_shows_figures_charts_and_practise_buttons(client, practised):
 
 @pytest.mark.django_db
 def test_report_tag_table_as_htmx_partial_sorted(client, practised):
-    other = QuestionFactory(task=_task("1.2"))
+    other = QuestionFactory(task=task_statement("1.2"))
     other.tags.add(TagFactory(slug="amazon-q"))
     answer(other, owner=practised, correct=True, at=NOW)
 
@@ -91,7 +80,7 @@ def test_report_tag_table_as_htmx_partial_sorted(client, practised):
 
 @pytest.mark.django_db
 def test_report_tag_table_full_request_sorted_weakest_first(client, practised):
-    other = QuestionFactory(task=_task("1.2"))
+    other = QuestionFactory(task=task_statement("1.2"))
     other.tags.add(TagFactory(slug="amazon-q"))
     answer(other, owner=practised, correct=True, at=NOW)
 
@@ -130,7 +119,7 @@ def test_report_shows_nothing_of_another_owner(client, practised):
 
 @pytest.mark.django_db
 def test_report_lists_due_questions_and_chronic_misses_with_their_explanation(client, guest):
-    leech = QuestionFactory(task=_task("2.2"), explanation="Hallucinations come from next-token prediction.")
+    leech = QuestionFactory(task=task_statement("2.2"), explanation="Hallucinations come from next-token prediction.")
     for days in (30, 20, 12, 6, 2):
         answer(leech, owner=guest, correct=False, at=NOW - days * DAY)
 
@@ -184,7 +173,7 @@ def test_report_mock_history_chart_and_table(client, guest):
 
 
 def _many_attempts(owner, count):
-    questions = [QuestionFactory(task=_task(code)) for code in ("1.1", "2.1", "3.2", "4.1", "5.1")]
+    questions = [QuestionFactory(task=task_statement(code)) for code in ("1.1", "2.1", "3.2", "4.1", "5.1")]
     for index in range(count):
         attempt = AttemptFactory(owner=owner, started_at=NOW - index * timedelta(hours=3))
         answer(
@@ -219,8 +208,8 @@ def test_report_queries_stay_within_twelve_for_any_history(client, django_assert
 @pytest.mark.django_db
 def test_practise_this_starts_practice_on_the_task_and_opens_it(client, guest):
     for _ in range(3):
-        QuestionFactory(task=_task("3.1"))
-    QuestionFactory(task=_task("1.1"))
+        QuestionFactory(task=task_statement("3.1"))
+    QuestionFactory(task=task_statement("1.1"))
 
     response = client.post(reverse("insights:practise"), {"scope": "task:3.1"})
 
@@ -233,7 +222,7 @@ def test_practise_this_starts_practice_on_the_task_and_opens_it(client, guest):
 
 @pytest.mark.django_db
 def test_practise_this_as_htmx_redirects_the_browser(client, guest):
-    QuestionFactory(task=_task("2.1"))
+    QuestionFactory(task=task_statement("2.1"))
 
     response = client.post(reverse("insights:practise"), {"scope": "domain:2"}, headers=HTMX)
 
@@ -363,8 +352,8 @@ def test_dashboard_for_a_newcomer_explains_and_offers_both_starts(client, django
 @pytest.mark.django_db
 def test_dashboard_for_a_returning_candidate(client, practised):
     practice = AttemptFactory(owner=practised, started_at=NOW - DAY, target_count=3)
-    answer(QuestionFactory(task=_task("3.1")), owner=practised, correct=True, at=NOW - DAY, attempt=practice)
-    answer(QuestionFactory(task=_task("3.1")), owner=practised, correct=False, at=NOW - DAY, attempt=practice)
+    answer(QuestionFactory(task=task_statement("3.1")), owner=practised, correct=True, at=NOW - DAY, attempt=practice)
+    answer(QuestionFactory(task=task_statement("3.1")), owner=practised, correct=False, at=NOW - DAY, attempt=practice)
     AttemptItemFactory(attempt=practice, position=3)
     mock = AttemptFactory(
         owner=practised, mode="exam", started_at=NOW - timedelta(minutes=20), deadline=NOW + timedelta(minutes=70)
@@ -420,7 +409,7 @@ def _csv(response):
 
 @pytest.mark.django_db
 def test_export_streams_the_owners_answers_as_csv(client, guest):
-    question = QuestionFactory(uid="rag-chunking", task=_task("3.1"))
+    question = QuestionFactory(uid="rag-chunking", task=task_statement("3.1"))
     question.tags.add(TagFactory(slug="rag"))
     answer(question, owner=guest, correct=True, at=NOW - DAY, confidence="sure", ms=12_345)
     answer(QuestionFactory(), owner=GuestOwnerFactory(), correct=False, at=NOW)
