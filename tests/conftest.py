@@ -1,4 +1,7 @@
+import datetime as dt
+
 import pytest
+import time_machine
 from django.conf import settings
 
 
@@ -34,6 +37,15 @@ def _clear_cache():
     cache.clear()
     yield
     cache.clear()
+
+
+@pytest.fixture
+def window_start():
+    """The clock starts at midnight UTC and runs on: rate limits count in fixed windows (10 s,
+    10 min, an hour…), and a test that started a moment before a window's end would see its
+    counters reset half way. Every window divides a day, so midnight starts all of them."""
+    with time_machine.travel(dt.datetime(2026, 12, 1, tzinfo=dt.UTC), tick=True):
+        yield
 
 
 @pytest.fixture(autouse=True)

@@ -56,7 +56,7 @@ def test_logout_needs_post(client):
 
 
 @pytest.mark.django_db
-def test_login_is_throttled_after_repeated_bad_passwords(client, settings):
+def test_login_is_throttled_after_repeated_bad_passwords(client, settings, window_start):
     settings.LOGIN_FAILURE_LIMIT = 3
     user = UserFactory()
     for _ in range(3):
@@ -69,7 +69,7 @@ def test_login_is_throttled_after_repeated_bad_passwords(client, settings):
 
 
 @pytest.mark.django_db
-def test_throttle_counts_per_username_case_insensitively(client, settings):
+def test_throttle_counts_per_username_case_insensitively(client, settings, window_start):
     settings.LOGIN_FAILURE_LIMIT = 2
     user = UserFactory(username="alice")
     client.post(reverse("accounts:login"), {"username": "ALICE", "password": "wrong"}, REMOTE_ADDR="10.0.0.1")

@@ -38,7 +38,7 @@ from tests.load.harness import (
     percentile,
 )
 
-pytestmark = [pytest.mark.load, needs_postgres, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.load, needs_postgres, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
 CANDIDATES = int(os.environ.get("LOAD_CANDIDATES", "100"))
 WORKERS = int(os.environ.get("LOAD_WORKERS", "4"))

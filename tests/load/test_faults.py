@@ -28,7 +28,7 @@ from tests.load.harness import (
     stored_answers,
 )
 
-pytestmark = [pytest.mark.load, needs_postgres, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.load, needs_postgres, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
 # A request during a fault must end within this (fail fast, never hang).
 FAULT_TIMEOUT = 15

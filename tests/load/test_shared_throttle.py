@@ -10,7 +10,7 @@ from django.contrib.auth.hashers import PBKDF2PasswordHasher
 
 from tests.load.harness import Browser, Server, needs_postgres
 
-pytestmark = [pytest.mark.load, needs_postgres, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.load, needs_postgres, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
 PASSWORD = "correct horse battery staple"
 BEHIND_PROXY = {"TRUSTED_PROXY_HOPS": "1"}

@@ -13,7 +13,7 @@ import pytest
 
 from tests.load.harness import Browser, needs_postgres, parse_question, stored_answers
 
-pytestmark = [pytest.mark.load, needs_postgres, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.load, needs_postgres, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
 # The page's remaining time and the database deadline may differ by this much (the page
 # is rendered a moment before the reply arrives; clocks are the same machine's).

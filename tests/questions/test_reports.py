@@ -17,7 +17,7 @@ from tests.factories import (
     make_single_question,
 )
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("window_start")]
 
 HTMX = {"HTTP_HX_REQUEST": "true", "HTTP_HX_TARGET": "report-q-report"}
 

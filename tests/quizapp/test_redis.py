@@ -18,7 +18,7 @@ from tests.factories import UserFactory, make_single_question
 from tests.quizapp.test_settings import PRODUCTION_ENV, ROOT
 from tests.redis_server import TEST_REDIS_URL, redis_client
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("window_start")]
 PASSWORD = "correct horse battery staple"
 
 

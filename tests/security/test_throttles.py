@@ -21,7 +21,7 @@ from tests.exams.conftest import make_bank
 from tests.factories import BlueprintFactory, UserFactory, make_single_question
 from tests.security.test_ownership import _answer
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("window_start")]
 
 PASSWORD = "correct horse battery staple"
 PROXY = "10.0.0.1"
