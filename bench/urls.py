@@ -1,7 +1,7 @@
 from django.http import HttpResponse
 from django.urls import path
 
-from exams.views import _get_item
+from exams.views.access import get_item
 from quizapp.urls import urlpatterns as app_urlpatterns
 
 
@@ -17,7 +17,7 @@ def trivial(request, rest=""):
 def ownership_check(request, pk, position):
     """The first step of every answer save alone: read the session and the requester's
     item (404 for anyone else's), then stop; the rest of the save's cost is what follows."""
-    _get_item(request, pk, position)
+    get_item(request, pk, position)
     return HttpResponse("ok", content_type="text/plain")
 
 

@@ -23,8 +23,10 @@ from typing import Any
 from django.conf import settings
 from django.db import IntegrityError, connection, transaction
 from django.db.models import Count, Q
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.models import Owner
 from questions.models import Question
 from questions.snapshots import take_snapshot
 from quizapp import ratelimit
@@ -405,3 +407,20 @@ def finalize_expired(*, now: datetime) -> int:
     for attempt in Attempt.objects.overdue(now).select_related("blueprint"):
         finalized += submit_attempt(attempt, now=now, status=Attempt.Status.EXPIRED)
     return finalized
+
+
+def merge_owner(source: Owner, target: Owner) -> None:
+    """Move a guest's attempts to the account (``Attempt.merge_owner``, see ``Owner.merge_into``).
+
+    The account may already have an open mock of a blueprint the guest also has
+    open; two clocks cannot run at once, so the older of the two is finalized
+    (scored as expired, its saved answers kept) and the newer one stays open.
+    """
+    now = timezone.now()
+    open_mocks = Attempt.objects.in_progress().exams()
+    for guest_attempt in open_mocks.filter(owner=source):
+        clash = open_mocks.filter(owner=target, blueprint=guest_attempt.blueprint_id).first()
+        if clash is not None:
+            older = min(clash, guest_attempt, key=lambda attempt: attempt.started_at)
+            submit_attempt(older, now=now, status=Attempt.Status.EXPIRED)
+    Attempt.objects.filter(owner=source).update(owner=target)

@@ -10,7 +10,6 @@ from datetime import datetime, timedelta
 
 from django.db import connections, models
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Owner
@@ -185,24 +184,7 @@ class Attempt(models.Model):
             return reverse("practice:session", args=[self.pk])
         return reverse("practice:summary", args=[self.pk])
 
-    @classmethod
-    def merge_owner(cls, source: Owner, target: Owner) -> None:
-        """Move a guest's attempts to the account.
-
-        The account may already have an open mock of a blueprint the guest also has
-        open; two clocks cannot run at once, so the older of the two is finalized
-        (scored as expired, its saved answers kept) and the newer one stays open.
-        """
-        from .attempts import submit_attempt
-
-        now = timezone.now()
-        open_mocks = cls.objects.in_progress().exams()
-        for guest_attempt in open_mocks.filter(owner=source):
-            clash = open_mocks.filter(owner=target, blueprint=guest_attempt.blueprint_id).first()
-            if clash is not None:
-                older = min(clash, guest_attempt, key=lambda attempt: attempt.started_at)
-                submit_attempt(older, now=now, status=cls.Status.EXPIRED)
-        cls.objects.filter(owner=source).update(owner=target)
+    # merge_owner (Owner.merge_into's hook) is exams.attempts.merge_owner, set by ExamsConfig.ready.
 
     @property
     def is_exam(self) -> bool:

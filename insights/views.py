@@ -3,7 +3,7 @@ from django.db.models import Count, F, Q
 from django.http import HttpResponseBadRequest, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import HttpResponseClientRedirect
@@ -13,7 +13,7 @@ from exams.assembly import NotEnoughQuestions
 from exams.attempts import check_start_rate, start_practice
 from exams.models import Attempt, Mode, Response
 from exams.scopes import scope_label
-from questions.models import Language, Question
+from questions.models import Question, interface_language
 from quizapp.htmx import HtmxHttpRequest, render_page
 
 from . import charts
@@ -145,7 +145,7 @@ def practise(request: HtmxHttpRequest):
         count = len(question_ids)
     elif scope["kind"] == "new":
         report = WeaknessReport(owner_id, now=now)
-        question_ids = new_question_ids(owner_id, report, now=now, language=_language())
+        question_ids = new_question_ids(owner_id, report, now=now, language=interface_language())
         scope, count = {"kind": "unseen"}, len(question_ids)
     try:
         if scope["kind"] == "due" and not question_ids:
@@ -153,7 +153,7 @@ def practise(request: HtmxHttpRequest):
         if scope["kind"] == "unseen" and question_ids == []:
             raise NotEnoughQuestions(_("No new questions are left for today."))
         attempt = start_practice(
-            owner_id, scope=scope, count=count, language=_language(), question_ids=question_ids, now=now
+            owner_id, scope=scope, count=count, language=interface_language(), question_ids=question_ids, now=now
         )
     except NotEnoughQuestions as problem:
         messages.warning(request, str(problem))
@@ -166,11 +166,6 @@ def _due_question_ids(owner_id: int, *, now) -> list[int]:
     uids = review_queue(refresh_review_cards(owner_id), now=now).due_uids[:MAX_DUE_SESSION]
     ids = dict(Question.objects.filter(uid__in=uids).order_by("-language").values_list("uid", "pk"))
     return [ids[uid] for uid in uids if uid in ids]
-
-
-def _language() -> str:
-    language = (translation.get_language() or "en")[:2]
-    return language if language in Language.values else Language.EN
 
 
 def _go(request: HtmxHttpRequest, url: str):

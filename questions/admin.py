@@ -1,15 +1,8 @@
-import json
-from datetime import date
+from functools import partial
 
 from django import forms
-from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin.views.main import ChangeList
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.validators import URLValidator
-from django.forms.models import BaseInlineFormSet
-from django.http import Http404, HttpResponse
-from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
@@ -18,157 +11,14 @@ from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from . import imports
-from .formats.base import Hints, OptionData, QuestionData
-from .models import (
-    CaseStudy,
-    Domain,
-    GuideRevision,
-    Language,
-    Option,
-    ProblemReport,
-    Question,
-    Tag,
-    TaskStatement,
-)
+from . import admin_views
+from .admin_forms import OptionInlineFormSet, QuestionAdminForm, ResolveForm
+from .formats.base import QuestionData
+from .models import CaseStudy, Domain, GuideRevision, Option, ProblemReport, Question, Tag, TaskStatement
 from .reports import resolve_reports
 from .signals import bank_changed
-from .snapshots import public_view, take_snapshot
 from .statistics import item_statistics_for
-from .transfer import Source, export_questions, import_sources
 from .validation import validate_question
-
-TYPE_HELP = _(
-    "Which columns of the options table count: "
-    "Multiple choice — Text, Correct (exactly one of two or more), Rationale. "
-    "Multiple response — Text, Correct (two or more of five or more options); set “Select” to the number correct "
-    "and say it in the stem, e.g. “(Select TWO.)”. "
-    "Ordering — Text and Rationale; Position is the correct order (3–5 items). "
-    "Matching — Text is the prompt and Match its answer (3–7 prompts, each match different); a row with a Match "
-    "but no Text is an extra wrong answer. "
-    "Drafts may be incomplete; pilot and published questions need an explanation and a rationale for every row."
-)
-
-
-class ReferencesField(forms.CharField):
-    """A JSON list of URLs, edited as one URL per line."""
-
-    widget = forms.Textarea(attrs={"rows": 3})
-    default_error_messages = {"invalid_url": _("Line %(line)d is not an http(s) URL: %(url)s")}
-
-    def prepare_value(self, value):
-        if isinstance(value, list):
-            return "\n".join(value)
-        return value
-
-    def to_python(self, value):
-        if isinstance(value, list):
-            return value
-        urls = [line.strip() for line in (value or "").splitlines() if line.strip()]
-        validate = URLValidator(schemes=["http", "https"])
-        for number, url in enumerate(urls, start=1):
-            try:
-                validate(url)
-            except ValidationError:
-                raise ValidationError(
-                    self.error_messages["invalid_url"], code="invalid_url", params={"line": number, "url": url}
-                ) from None
-        return urls
-
-    def has_changed(self, initial, data):
-        return self.to_python(initial) != self.to_python(data)
-
-
-class QuestionAdminForm(forms.ModelForm):
-    references = ReferencesField(
-        required=False, help_text=_("Documentation that supports the key, one URL per line."), label=_("References")
-    )
-
-    class Meta:
-        model = Question
-        fields = [
-            "type",
-            "uid",
-            "language",
-            "status",
-            "task",
-            "difficulty",
-            "stem",
-            "select",
-            "explanation",
-            "references",
-            "tags",
-            "guides",
-            "case_study",
-        ]
-        help_texts = {"type": TYPE_HELP}
-        widgets = {
-            "stem": forms.Textarea(attrs={"rows": 6}),
-            "explanation": forms.Textarea(attrs={"rows": 4}),
-            # A handful of guide revisions: checkboxes, not the filter widget (whose JS
-            # puts aria-label on a span, an axe-core "serious" violation).
-            "guides": forms.CheckboxSelectMultiple,
-        }
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        # admin-options.js names the options' text column after the type (in the user's language).
-        labels = {"single": _("Option"), "multiple": _("Option"), "ordering": _("Item"), "matching": _("Prompt")}
-        self.fields["type"].widget.attrs["data-row-labels"] = json.dumps({k: str(v) for k, v in labels.items()})
-        # The admin gives this form's instance to the options formset, which validates the
-        # question as a whole and reports question-level problems on this form's fields.
-        self.instance._admin_form = self
-
-
-class OptionInlineFormSet(BaseInlineFormSet):
-    """Validates the question with its options through ``validate_question``.
-
-    Problems about one row go next to that row's field, problems about the question next
-    to the question's field (found through the shared instance), the rest above the table.
-    """
-
-    def clean(self):
-        super().clean()
-        if any(self.errors):
-            return
-        rows = [
-            (index, form)
-            for index, form in enumerate(self.forms)
-            if form.cleaned_data and not form.cleaned_data.get("DELETE")
-        ]
-        rows.sort(key=lambda row: (row[1].cleaned_data.get("position") or 0, row[0]))
-        question = self.instance
-        data = QuestionData(
-            uid=question.uid,
-            type=question.type,
-            stem=question.stem or "",
-            language=question.language,
-            status=question.status,
-            select=question.select,
-            explanation=question.explanation or "",
-            options=[
-                OptionData(
-                    text=form.cleaned_data.get("text", ""),
-                    match=form.cleaned_data.get("match", ""),
-                    correct=form.cleaned_data.get("is_correct", False),
-                    rationale=form.cleaned_data.get("rationale", ""),
-                )
-                for _index, form in rows
-            ],
-        )
-        problems = validate_question(data)
-        question_form = getattr(question, "_admin_form", None)
-        general = []
-        for problem in problems:
-            if problem.option is not None:
-                form = rows[problem.option][1]
-                form.add_error(problem.field if problem.field in form.fields else None, problem.message)
-            elif question_form is not None and problem.field in question_form.fields:
-                question_form.add_error(problem.field, problem.message)
-            else:
-                general.append(problem.message)
-        if problems:
-            raise ValidationError(general or [_("Fix the problems marked on the question and its options.")])
 
 
 class OptionInline(admin.TabularInline):
@@ -241,65 +91,6 @@ class StatisticsChangeList(ChangeList):
 
 def _format_share(value) -> str:
     return "–" if value is None else f"{value:.2f}"
-
-
-class MultipleFileInput(forms.ClearableFileInput):
-    allow_multiple_selected = True
-
-
-class MultipleFileField(forms.FileField):
-    """Several files from one input (Django's documented pattern)."""
-
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": ".json,.gift,.txt,.xml"}))
-        super().__init__(*args, **kwargs)
-
-    def clean(self, data, initial=None):
-        if isinstance(data, list | tuple):
-            return [super(MultipleFileField, self).clean(item, initial) for item in data]
-        return [super().clean(data, initial)]
-
-
-class ImportForm(forms.Form):
-    files = MultipleFileField(
-        label=_("Files"), help_text=_("Native JSON (.json), GIFT (.gift or .txt) or Moodle XML (.xml).")
-    )
-    dry_run = forms.BooleanField(label=_("Dry run: check only, write nothing"), required=False, initial=True)
-    task = forms.ModelChoiceField(
-        TaskStatement.objects.all(),
-        to_field_name="code",
-        required=False,
-        label=_("Task statement"),
-        help_text=_("For questions whose file or category names none."),
-    )
-    skip_unsupported = forms.BooleanField(
-        label=_("Skip unsupported question types (essay, numerical, short answer…) and list them"), required=False
-    )
-    skip_invalid = forms.BooleanField(
-        label=_("Skip questions with errors, list them with the reason, and import the rest"), required=False
-    )
-
-    def hints(self) -> Hints:
-        """Messages name this form's fields, not the command's options."""
-        return Hints(
-            skip_unsupported=_("tick “%(field)s” to skip them") % {"field": self.fields["skip_unsupported"].label},
-            task=_("choose a “%(field)s” above") % {"field": self.fields["task"].label},
-        )
-
-
-class ExportForm(forms.Form):
-    format = forms.ChoiceField(
-        choices=[("json", _("Native JSON (lossless)")), ("gift", "GIFT"), ("xml", "Moodle XML")], label=_("Format")
-    )
-    status = forms.MultipleChoiceField(
-        choices=Question.Status.choices, required=False, widget=forms.CheckboxSelectMultiple, label=_("Status")
-    )
-    language = forms.MultipleChoiceField(
-        choices=Language.choices, required=False, widget=forms.CheckboxSelectMultiple, label=_("Language")
-    )
-
-
-EXPORT_TYPES = {"json": "application/json", "gift": "text/plain", "xml": "application/xml"}
 
 
 @admin.register(Question)
@@ -417,117 +208,20 @@ class QuestionAdmin(admin.ModelAdmin):
     def get_urls(self):
         wrap = self.admin_site.admin_view
         return [
-            path("<path:object_id>/preview/", wrap(self.preview_view), name="questions_question_preview"),
-            path("import/", wrap(self.import_view), name="questions_question_import"),
-            path("import/<str:token>/", wrap(self.import_status_view), name="questions_question_import_status"),
-            path("export/", wrap(self.export_view), name="questions_question_export"),
+            path(
+                "<path:object_id>/preview/",
+                wrap(partial(admin_views.preview, self)),
+                name="questions_question_preview",
+            ),
+            path("import/", wrap(partial(admin_views.import_questions, self)), name="questions_question_import"),
+            path(
+                "import/<str:token>/",
+                wrap(partial(admin_views.import_status, self)),
+                name="questions_question_import_status",
+            ),
+            path("export/", wrap(partial(admin_views.export, self)), name="questions_question_export"),
             *super().get_urls(),
         ]
-
-    def preview_view(self, request, object_id):
-        """The question as a candidate sees it, then the key, rationales and explanation."""
-        if not self.has_view_permission(request):
-            raise PermissionDenied
-        question = get_object_or_404(Question.objects.for_candidate().prefetch_related("tags", "guides"), pk=object_id)
-        snapshot = take_snapshot(question)
-        context = {
-            **self.admin_site.each_context(request),
-            "title": _("Preview of %(uid)s") % {"uid": question.uid},
-            "question": question,
-            "snapshot": snapshot,
-            "candidate_view": public_view(snapshot),
-            "problems": validate_question(QuestionData.from_question(question), status=Question.Status.PUBLISHED),
-            "change_url": reverse("admin:questions_question_change", args=[question.pk]),
-        }
-        return TemplateResponse(request, "questions/question_preview.html", context)
-
-    def import_view(self, request):
-        if not (self.has_add_permission(request) and self.has_change_permission(request)):
-            raise PermissionDenied
-        form = ImportForm(request.POST or None, request.FILES or None)
-        result = None
-        if request.method == "POST" and form.is_valid():
-            uploads = form.cleaned_data["files"]
-            sources = [Source(name=upload.name, data=_read_upload(upload), size=upload.size) for upload in uploads]
-            task = form.cleaned_data["task"]
-            options = {
-                "dry_run": form.cleaned_data["dry_run"],
-                "task": task.code if task else None,
-                "skip_unsupported": form.cleaned_data["skip_unsupported"],
-                "skip_invalid": form.cleaned_data["skip_invalid"],
-                "hints": form.hints(),
-            }
-            if sum(upload.size for upload in uploads) > settings.QUESTION_IMPORT_BACKGROUND_BYTES:
-                token = imports.start(sources, **options)
-                return redirect("admin:questions_question_import_status", token=token)
-            result = import_sources(sources, **options)
-            if result.ok and not result.dry_run:
-                messages.success(request, result.summary())
-        context = {
-            **self.admin_site.each_context(request),
-            "title": _("Import questions"),
-            "opts": self.opts,
-            "form": form,
-            "result": result,
-        }
-        return TemplateResponse(request, "admin/questions/question/import.html", context)
-
-    def import_status_view(self, request, token):
-        """A big import running in the background (``questions.imports``): its state, then its result."""
-        if not (self.has_add_permission(request) and self.has_change_permission(request)):
-            raise PermissionDenied
-        job = imports.status(token)
-        if job is None:
-            raise Http404
-        context = {
-            **self.admin_site.each_context(request),
-            "title": _("Import questions"),
-            "opts": self.opts,
-            "form": ImportForm(),
-            "job": job,
-            "result": job.get("result"),
-            "form_action": reverse("admin:questions_question_import"),
-        }
-        return TemplateResponse(request, "admin/questions/question/import.html", context)
-
-    def export_view(self, request):
-        if not self.has_view_permission(request):
-            raise PermissionDenied
-        form = ExportForm(request.POST or None)
-        if request.method == "POST" and form.is_valid():
-            questions = Question.objects.all()
-            if form.cleaned_data["status"]:
-                questions = questions.filter(status__in=form.cleaned_data["status"])
-            if form.cleaned_data["language"]:
-                questions = questions.filter(language__in=form.cleaned_data["language"])
-            fmt = form.cleaned_data["format"]
-            response = HttpResponse(
-                export_questions(questions, fmt), content_type=f"{EXPORT_TYPES[fmt]}; charset=utf-8"
-            )
-            response["Content-Disposition"] = f'attachment; filename="quizapp-bank-{date.today():%Y%m%d}.{fmt}"'
-            return response
-        context = {
-            **self.admin_site.each_context(request),
-            "title": _("Export questions"),
-            "opts": self.opts,
-            "form": form,
-        }
-        return TemplateResponse(request, "admin/questions/question/export.html", context)
-
-
-def _read_upload(upload) -> bytes | None:
-    if upload.size > settings.QUESTION_IMPORT_MAX_BYTES:
-        return None
-    return upload.read()
-
-
-class ResolveForm(forms.Form):
-    status = forms.ChoiceField(
-        choices=[(ProblemReport.Status.FIXED, _("Fixed")), (ProblemReport.Status.REJECTED, _("Rejected"))],
-        widget=forms.RadioSelect,
-        label=_("Resolve as"),
-    )
-    note = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), label=_("Resolution note"), max_length=2000)
 
 
 @admin.register(ProblemReport)

@@ -70,7 +70,7 @@ class Tag(models.Model):
 
 def tag_display_name(slug: str, name: str, name_ja: str = "") -> str:
     """A tag's name in the interface language, from its stored names (see ``Tag.display_name``)."""
-    if name_ja and (get_language() or "")[:2] == "ja":
+    if name_ja and interface_language() == Language.JA:
         return name_ja
     return name or slug
 
@@ -92,6 +92,12 @@ class GuideRevision(models.Model):
 class Language(models.TextChoices):
     EN = "en", _("English")
     JA = "ja", _("Japanese")
+
+
+def interface_language() -> str:
+    """The page's language when the bank has it, else English (the bank's first language)."""
+    language = (get_language() or Language.EN)[:2]
+    return language if language in Language.values else Language.EN
 
 
 class CaseStudy(models.Model):

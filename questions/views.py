@@ -3,7 +3,6 @@ from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
@@ -13,7 +12,7 @@ from quizapp.ratelimit import RateLimited
 
 from . import media
 from .forms import ProblemReportForm
-from .models import Question
+from .models import Question, interface_language
 from .reports import DuplicateReport, check_rate, file_report
 
 FRAGMENT = "questions/includes/report_problem.html"
@@ -26,7 +25,7 @@ def _get_question(uid: str, language: str | None) -> Question:
     retired questions are a 404, so this page cannot reveal their stems.
     """
     versions = {question.language: question for question in Question.objects.drawable().filter(uid=uid)}
-    for code in (language, (get_language() or "en")[:2], "en"):
+    for code in (language, interface_language(), "en"):
         if code in versions:
             return versions[code]
     if versions:

@@ -1,0 +1,393 @@
+"""Mock exams: the list, start, questions with their navigator, flags, review, submit,
+results and what follows them (retake, practise the ones missed)."""
+
+from django.contrib import messages
+from django.db.models import Q
+from django.http import Http404, HttpResponse, HttpResponseBadRequest
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django_htmx.http import HttpResponseClientRedirect
+
+from accounts.owners import get_or_create_owner_id, owner_id_for
+from exams import attempts
+from exams.charts import pacing_chart
+from exams.forms import ToggleForm
+from exams.grading import domain_results, is_complete
+from exams.models import Attempt, AttemptItem, Blueprint, Mode
+from exams.results import REVIEW_FILTERS, REVIEW_PAGE, review_filter_labels
+from exams.tokens import tokens_for
+from questions.models import Domain, Language, interface_language
+from questions.snapshots import public_view
+from quizapp.htmx import HtmxHttpRequest, render_page
+
+from .access import ended, get_attempt, get_item, response_of
+from .practice import practise_again
+
+
+def _nav_words() -> dict[str, str]:
+    """The screen-reader words of a navigator cell (CSS shows the one that applies)."""
+    return {
+        "answered": _("answered"),
+        "incomplete": _("incomplete"),
+        "unanswered": _("unanswered"),
+        "flagged": _(", flagged"),
+    }
+
+
+def navigator_cell(
+    attempt_pk: int,
+    position: int,
+    *,
+    key,
+    answer,
+    flagged: bool,
+    current: int | None = None,
+    prefix: str = "",
+    words: dict | None = None,
+) -> dict:
+    """One navigator cell (rendered by ``{% nav_cell %}``). Its link is ``exams:question``
+    built from the attempt's URL (``attempts/<pk>/`` + ``<position>/``), and its words are
+    translated once per page: reversing and translating 65 times per page cost more than
+    the rest of the grid. "answered" means a complete answer; a partial one (one box of a
+    "Select THREE") is "incomplete" (``grading.is_complete``)."""
+    answered = is_complete(key, answer)
+    return {
+        "position": position,
+        "url": f"{prefix or reverse('exams:attempt', args=[attempt_pk])}{position}/",
+        "answered": answered,
+        "incomplete": bool(answer) and not answered,
+        "flagged": flagged,
+        "current": position == current,
+        "words": words or _nav_words(),
+    }
+
+
+def _item_cell(attempt_pk: int, item: AttemptItem, *, current: int | None = None) -> dict:
+    response = response_of(item)
+    answer = response.answer if response else None
+    return navigator_cell(
+        attempt_pk, item.position, key=item.snapshot["key"], answer=answer, flagged=item.flagged, current=current
+    )
+
+
+def _cells(attempt: Attempt, *, current: int | None = None) -> list[dict]:
+    """Every cell of the navigator, from light rows (no item or response objects; of the
+    snapshot only its key, to tell a complete answer from a partial one)."""
+    prefix, words = reverse("exams:attempt", args=[attempt.pk]), _nav_words()
+    rows = attempt.items.order_by("position").values_list("position", "flagged", "response__answer", "snapshot__key")
+    return [
+        navigator_cell(
+            attempt.pk,
+            position,
+            key=key,
+            answer=answer,
+            flagged=flagged,
+            current=current,
+            prefix=prefix,
+            words=words,
+        )
+        for position, flagged, answer, key in rows
+    ]
+
+
+def _over(request: HtmxHttpRequest, attempt: Attempt) -> HttpResponse:
+    """A page of a mock that has ended (Back after "Submit exam", a second tab): its results,
+    saying so when the candidate submitted it (an expired mock's results say that themselves)."""
+    if attempt.status == Attempt.Status.SUBMITTED:
+        messages.info(request, _("This exam was already submitted. Here are its results."))
+    url = reverse("exams:results", args=[attempt.pk])
+    return HttpResponseClientRedirect(url) if request.htmx else redirect(url)
+
+
+@require_GET
+def exam_list(request: HtmxHttpRequest):
+    now = timezone.now()
+    owner_id = owner_id_for(request)
+    blueprints = list(Blueprint.objects.filter(is_active=True, mode=Mode.EXAM))
+    history = list(Attempt.objects.for_owner(owner_id).exams().select_related("blueprint")[:50])
+    for attempt in history:
+        attempts.finalize_if_overdue(attempt, now=now)
+    open_attempts = {attempt.blueprint_id: attempt for attempt in history if attempt.is_open}
+    rows = [
+        {"blueprint": blueprint, "open": open_attempts.get(blueprint.pk), "seconds_left": None}
+        for blueprint in blueprints
+    ]
+    for row in rows:
+        if row["open"]:
+            row["seconds_left"] = row["open"].seconds_left(now)
+    language = _exam_language(request.GET)
+    context = {
+        "rows": rows,
+        "past": [attempt for attempt in history if not attempt.is_open],
+        "exam_language": language,
+        "exam_languages": Language.choices,
+    }
+    return render(request, "exams/exam_list.html", context)
+
+
+def _exam_language(data) -> str:
+    """The language a mock is sat in: the one asked for, else the interface's (as the real
+    exam, it is the candidate's choice; a question without a translation comes in English)."""
+    language = data.get("language", "")
+    return language if language in Language.values else interface_language()
+
+
+@require_http_methods(["GET", "POST"])
+def exam_start(request: HtmxHttpRequest, slug: str):
+    """GET: the confirm step ("this starts the clock"), with the exam language to choose.
+    POST: start in that language, or resume the open one."""
+    blueprint = get_object_or_404(Blueprint, slug=slug, is_active=True, mode=Mode.EXAM)
+    if request.method == "GET":
+        context = {
+            "blueprint": blueprint,
+            "exam_language": _exam_language(request.GET),
+            "exam_languages": Language.choices,
+        }
+        return render(request, "exams/exam_start.html", context)
+    owner_id = get_or_create_owner_id(request)
+    attempts.check_start_rate(request, owner_id)
+    try:
+        attempt = attempts.start_exam(owner_id, blueprint, now=timezone.now(), language=_exam_language(request.POST))
+    except attempts.NotEnoughQuestions as error:
+        messages.error(request, str(error))
+        return redirect("exams:list")
+    return redirect("exams:attempt", attempt.pk)
+
+
+@require_GET
+@never_cache
+def exam_attempt(request: HtmxHttpRequest, pk: int):
+    """Resume: the first unanswered question (the review screen when all are answered)."""
+    now = timezone.now()
+    attempt = get_attempt(request, pk, mode=Mode.EXAM)
+    if attempts.finalize_if_overdue(attempt, now=now):
+        return _over(request, attempt)
+    for position, answer in attempt.items.order_by("position").values_list("position", "response__answer"):
+        if not answer:
+            return redirect("exams:question", attempt.pk, position)
+    return redirect("exams:review", attempt.pk)
+
+
+def _exam_context(attempt: Attempt, *, now, current: int | None = None) -> dict:
+    cells = _cells(attempt, current=current)
+    return {
+        "attempt": attempt,
+        "blueprint": attempt.blueprint,
+        "cells": cells,
+        "total": len(cells),
+        "answered_count": sum(cell["answered"] for cell in cells),
+        "seconds_left": attempt.seconds_left(now),
+        "remaining_ms": max(0, int((attempt.deadline - now).total_seconds() * 1000)),
+    }
+
+
+@require_GET
+@never_cache  # Back after "Submit exam" must ask the server, never show a live exam from the cache
+def exam_question(request: HtmxHttpRequest, pk: int, position: int):
+    """One question of a running mock: the answer form, flag, navigator and timer.
+
+    Queries: the attempt, the navigator's light rows, and the current item with its
+    response. Only ``public_view`` of the snapshot reaches the template.
+    """
+    now = timezone.now()
+    attempt = get_attempt(request, pk, mode=Mode.EXAM)
+    if attempts.finalize_if_overdue(attempt, now=now):
+        return _over(request, attempt)
+    item = AttemptItem.objects.for_answer(attempt.pk, attempt.owner_id, position)
+    if item is None:
+        raise Http404
+    response = response_of(item)
+    tokens = tokens_for(item)
+    context = _exam_context(attempt, now=now, current=position)
+    context |= {
+        "item": item,
+        "question": public_view(item.snapshot, tokens),
+        "answer": tokens.public_answer(response.answer if response else None),
+        "next_seq": (response.seq if response else 0) + 1,
+        "spent": response.time_spent_ms if response else 0,
+        "previous_position": position - 1 if position > 1 else None,
+        "next_position": position + 1 if position < context["total"] else None,
+        "saved": response is not None,
+    }
+    return render_page(request, "exams/exam_question.html", context, partials=("question-card",))
+
+
+def next_url(attempt: Attempt, position: int, go: str, total: int) -> str:
+    """Where a plain (no-JS) exam form post goes after saving: "next", "prev", "review"."""
+    if go == "next" and position < total:
+        return reverse("exams:question", args=[attempt.pk, position + 1])
+    if go == "prev" and position > 1:
+        return reverse("exams:question", args=[attempt.pk, position - 1])
+    if go in ("review", "next"):
+        return reverse("exams:review", args=[attempt.pk])
+    return reverse("exams:question", args=[attempt.pk, position])
+
+
+@require_POST
+def flag(request: HtmxHttpRequest, pk: int, position: int):
+    """Set (not toggle) the flag of one exam item, so a repeated post changes nothing."""
+    now = timezone.now()
+    item = get_item(request, pk, position)
+    if not item.attempt.is_exam:
+        raise Http404
+    form = ToggleForm(request.POST)
+    if not form.is_valid():
+        return HttpResponseBadRequest(_("Say whether to flag the question (state 1 or 0)."))
+    try:
+        attempts.set_flag(item, flagged=form.cleaned_data["state"], now=now)
+    except attempts.AnswerRefused:
+        attempts.finalize_if_overdue(item.attempt, now=now)
+        return ended(request, item.attempt)
+    if not request.htmx:
+        return redirect("exams:question", pk, position)
+    context = {
+        "attempt": item.attempt,
+        "item": item,
+        "toggle_seq": form.cleaned_data["seq"] or 0,
+        "oob": True,
+        "cell": _item_cell(pk, item, current=position),
+    }
+    return render(request, "exams/exam_question.html#flag-form", context)
+
+
+@require_GET
+@never_cache
+def exam_review(request: HtmxHttpRequest, pk: int):
+    return _review_page(request, pk, confirming=False)
+
+
+def _review_page(request: HtmxHttpRequest, pk: int, *, confirming: bool):
+    """The review screen; ``confirming`` makes it the no-JS confirm step of "Submit exam"."""
+    now = timezone.now()
+    attempt = get_attempt(request, pk, mode=Mode.EXAM)
+    if attempts.finalize_if_overdue(attempt, now=now):
+        return _over(request, attempt)
+    context = _exam_context(attempt, now=now)
+    context |= {
+        "unanswered": [cell for cell in context["cells"] if not (cell["answered"] or cell["incomplete"])],
+        "incomplete": [cell for cell in context["cells"] if cell["incomplete"]],
+        "flagged": [cell for cell in context["cells"] if cell["flagged"]],
+        "confirming": confirming,
+    }
+    return render(request, "exams/exam_review.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+@never_cache
+def exam_submit(request: HtmxHttpRequest, pk: int):
+    """GET: the confirm step without JS (the review page in confirm mode). POST: submit.
+
+    Submitting twice, from two tabs, or against the deadline finalizes once; every
+    caller lands on the results.
+    """
+    if request.method == "GET":
+        return _review_page(request, pk, confirming=True)
+    now = timezone.now()
+    attempt = get_attempt(request, pk, mode=Mode.EXAM)
+    if attempts.submit_attempt(attempt, now=now):
+        if request.POST.get("auto") == "1":
+            # The page's own submit at 0:00: say why the exam ended without a click.
+            messages.info(request, _("Time is up: your exam was submitted with the answers you had given."))
+    elif attempt.status == Attempt.Status.SUBMITTED:
+        messages.info(request, _("This exam was already submitted. Here are its results."))
+    return redirect("exams:results", attempt.pk)
+
+
+@require_GET
+def exam_results(request: HtmxHttpRequest, pk: int):
+    """Score report and the review of every question (``?show=wrong|flagged|unscored``).
+
+    Before submission (and before the deadline) there are no results: back to the exam.
+    """
+    now = timezone.now()
+    attempt = get_attempt(request, pk, mode=Mode.EXAM)
+    if not attempts.finalize_if_overdue(attempt, now=now):
+        return redirect("exams:attempt", attempt.pk)
+    show = request.GET.get("show", "all")
+    if show not in REVIEW_FILTERS:
+        return HttpResponseBadRequest(_("Unknown filter."))
+    try:
+        page = int(request.GET.get("page", "1"))
+    except ValueError:
+        page = 0
+    if page < 1:
+        return HttpResponseBadRequest(_("Unknown page."))
+    items = list(attempt.items.select_related("response").order_by("position"))
+    rows = []
+    for item in items:
+        response = response_of(item)
+        rows.append(
+            {
+                "item": item,
+                "snapshot": item.snapshot,
+                "answer": response.answer if response else [],
+                "is_correct": bool(response and response.is_correct),
+                "answered": bool(response and response.answer),
+            }
+        )
+    domains = domain_results(
+        ((row["snapshot"]["domain"], row["item"].scored, row["is_correct"]) for row in rows),
+        {domain.number: domain.display_name for domain in Domain.objects.all()},
+    )
+    shown = [row for row in rows if REVIEW_FILTERS[show](row)]
+    # The review comes REVIEW_PAGE questions at a time: "Show more" (htmx) appends the next
+    # ones; without JS the page shows all up to ``page``.
+    end = page * REVIEW_PAGE
+    first = end - REVIEW_PAGE if request.htmx and request.htmx.target == "review-more" else 0
+    context = {
+        "attempt": attempt,
+        "blueprint": attempt.blueprint,
+        "domains": domains,
+        "pacing": pacing_chart(items, attempt),
+        "rows": shown[first:end],
+        "more": min(REVIEW_PAGE, len(shown) - end),
+        "next_page": page + 1,
+        "next_position": shown[end]["item"].position if end < len(shown) else None,
+        "show": show,
+        "filters": [(key, label) for key, label in review_filter_labels()],
+        "total": len(items),
+        "answered_count": sum(row["answered"] for row in rows),
+        "time_limit_seconds": attempt.blueprint.minutes * 60 if attempt.blueprint else None,
+    }
+    return render_page(request, "exams/exam_results.html", context, partials=("review-list", "review-more"))
+
+
+@require_POST
+def exam_retake(request: HtmxHttpRequest, pk: int):
+    """ "Retake": a new mock of the same blueprint and language, drawn preferring questions
+    the candidate has not seen (or the open one of that blueprint, resumed)."""
+    attempt = get_attempt(request, pk, mode=Mode.EXAM)
+    if attempt.is_open or attempt.blueprint is None:
+        raise Http404
+    attempts.check_start_rate(request, attempt.owner_id)
+    try:
+        retake = attempts.start_exam(
+            attempt.owner_id, attempt.blueprint, now=timezone.now(), language=attempt.language
+        )
+    except attempts.NotEnoughQuestions as error:
+        messages.error(request, str(error))
+        return redirect("exams:results", attempt.pk)
+    return redirect("exams:attempt", retake.pk)
+
+
+@require_POST
+def exam_practise_missed(request: HtmxHttpRequest, pk: int):
+    """ "Practise the ones I missed": a practice session of this mock's wrong, flagged and
+    unanswered questions, in its language and order. Only once the mock is over."""
+    now = timezone.now()
+    attempt = get_attempt(request, pk, mode=Mode.EXAM)
+    if not attempts.finalize_if_overdue(attempt, now=now):
+        raise Http404
+    missed = list(
+        attempt.items.exclude(Q(response__is_correct=True) & Q(flagged=False))
+        .order_by("position")
+        .values_list("question_id", flat=True)
+    )
+    if not missed:
+        messages.info(request, _("You missed nothing in this mock: nothing to practise again."))
+        return redirect("exams:results", attempt.pk)
+    return practise_again(request, attempt, missed, back=reverse("exams:results", args=[attempt.pk]), now=now)
