@@ -30,7 +30,7 @@ class PrivatePagesMiddleware:
 
     def process_exception(self, request, exception):
         """A ``RateLimited`` from any view: 429 with ``Retry-After``. htmx gets one short
-        line (answering.js shows it beside "Not saved"), a page gets our layout."""
+        line (static/js/answering/save.js shows it beside "Not saved"), a page gets our layout."""
         if not isinstance(exception, RateLimited):
             return None
         message = _("Too many requests from you just now: try again in %(seconds)s s.") % {

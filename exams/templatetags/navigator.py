@@ -4,7 +4,7 @@ Written in Python rather than as a template partial because a question page show
 them: through the template engine the grid took half the page's time (bench/run.py).
 ``cell`` comes from ``exams.views.mock.navigator_cell``; ``oob`` marks it for an htmx out-of-band swap
 after a save or a flag. CSS shows the mark and the screen-reader word that apply, and
-static/js/answering.js switches the classes while a save is pending or has failed.
+static/js/answering/answers.js switches the classes while a save is pending or has failed.
 """
 
 from django import template

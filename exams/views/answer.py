@@ -73,7 +73,7 @@ def answer(request: HtmxHttpRequest, pk: int, position: int):
         url = next_url(attempt, position, request.POST.get("go", ""), total)
         return redirect(url)
     # The navigator cell as just saved goes back out of band; the "answered" counter is
-    # the count of answered cells, which answering.js recounts once the cell is in.
+    # the count of answered cells, which static/js/answering/answers.js recounts once the cell is in.
     context = {
         "attempt": attempt,
         "item": item,

@@ -81,7 +81,7 @@
   // ``navigates``: false for what htmx sends in the background (answer saves, flags).
   function guard(event, url, navigates) {
     if (!examUrl || leaving) return;
-    // Inside the exam first: answering.js may already have taken over the click (Next).
+    // Inside the exam first: answering/navigation.js may already have taken over the click (Next).
     if (insideExam(url)) {
       if (navigates) {
         leaving = true;
@@ -101,13 +101,13 @@
     }
   }
 
-  // On window, capturing: before answering.js's document listener, which may load the next
+  // On window, capturing: before the answering modules' document listener, which may load the next
   // question at once (location.assign fires beforeunload right there).
   window.addEventListener(
     "click",
     (event) => {
       const target = event.target instanceof Element ? event.target : null;
-      const nav = target?.closest("[data-nav]"); // Next / Previous: answering.js loads data-nav
+      const nav = target?.closest("[data-nav]"); // Next / Previous: answering/navigation.js loads data-nav
       if (nav) {
         guard(event, nav.dataset.nav, true);
         return;

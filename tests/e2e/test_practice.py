@@ -24,7 +24,7 @@ def start_practice(page, live_server, count="10"):
     page.get_by_label(count if count != "endless" else "Endless", exact=True).check()
     page.get_by_role("button", name="Start practice").click()
     expect(page.get_by_role("heading", level=1)).to_have_text(re.compile(r"Question 1\s"))
-    # A click before answering.js is attached would be a plain (no-JS) post.
+    # A click before the answering modules are attached would be a plain (no-JS) post.
     expect(page.locator("html")).to_have_attribute("data-answering", "ready")
     return Attempt.objects.get()
 

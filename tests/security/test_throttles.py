@@ -289,7 +289,7 @@ def test_saves_are_limited_per_owner_and_the_refusal_is_one_short_line(settings,
 
     assert [reply.status_code for reply in replies] == [200] * 5 + [429] * 2
     assert replies[-1]["Content-Type"].startswith("text/plain")
-    assert len(replies[-1].content) < 300  # answering.js shows it beside "Not saved"
+    assert len(replies[-1].content) < 300  # static/js/answering/save.js shows it beside "Not saved"
     assert attempt.items.get(position=3).response.seq == 5
 
 
