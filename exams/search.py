@@ -8,10 +8,8 @@ answering: a stem excerpt, the task statement and the tags; never the key or rat
 
 from django import forms
 from django.http import HttpResponseBadRequest
-from django.shortcuts import render
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
 from accounts.owners import owner_id_for
@@ -30,7 +28,9 @@ class SearchForm(forms.Form):
         label=gettext_lazy("Search questions"),
         required=False,
         max_length=MAX_QUERY_LENGTH,
-        help_text=gettext_lazy("Words from the question or its options, a service or a topic, in English or Japanese."),
+        help_text=gettext_lazy(
+            "Words from the question or its options, a service or a topic, in English or Japanese."
+        ),
     )
     language = forms.ChoiceField(choices=Language.choices, required=False)
 

@@ -109,7 +109,9 @@ def build_pages(user, *, staff=None) -> Scene:
         answer_item(item, correct=item.position != 2, now=now)
     BookmarkFactory(owner=owner, question_uid=practice.items.get(position=1).snapshot["uid"])
     # A note shows under the first question's feedback, in the mock's review and on its list.
-    NoteFactory(owner=owner, question_uid=practice.items.get(position=1).snapshot["uid"], text="Check the <key> words.")
+    NoteFactory(
+        owner=owner, question_uid=practice.items.get(position=1).snapshot["uid"], text="Check the <key> words."
+    )
     # An exam date: the dashboard's study plan shows days left and the date form filled in.
     StudyPlan.objects.create(owner=owner, exam_date=timezone.localdate() + timedelta(days=40))
 

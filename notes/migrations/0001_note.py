@@ -5,29 +5,36 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('accounts', '0003_verbose_names'),
+        ("accounts", "0003_verbose_names"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Note',
+            name="Note",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('question_uid', models.SlugField(max_length=80, verbose_name='question uid')),
-                ('text', models.TextField(max_length=2000, verbose_name='text')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created at')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated at')),
-                ('owner', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='notes', to='accounts.owner', verbose_name='owner')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("question_uid", models.SlugField(max_length=80, verbose_name="question uid")),
+                ("text", models.TextField(max_length=2000, verbose_name="text")),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="created at")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated at")),
+                (
+                    "owner",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="notes",
+                        to="accounts.owner",
+                        verbose_name="owner",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'note',
-                'verbose_name_plural': 'notes',
-                'ordering': ['-updated_at'],
-                'constraints': [models.UniqueConstraint(fields=('owner', 'question_uid'), name='note_once')],
+                "verbose_name": "note",
+                "verbose_name_plural": "notes",
+                "ordering": ["-updated_at"],
+                "constraints": [models.UniqueConstraint(fields=("owner", "question_uid"), name="note_once")],
             },
         ),
     ]

@@ -33,9 +33,7 @@ def start_practice_as_guest(page, live_server):
     return session, session.items.get(position=1)
 
 
-def test_a_note_under_practice_feedback_saves_inline_survives_failure_and_sign_up(
-    live_server, page, console_problems
-):
+def test_a_note_under_practice_feedback_saves_inline_survives_failure_and_sign_up(live_server, page, console_problems):
     make_bank({1: 3, 2: 3, 3: 3, 4: 3, 5: 3})
     session, first = start_practice_as_guest(page, live_server)
     uid = first.snapshot["uid"]
@@ -125,7 +123,9 @@ def test_a_note_shows_in_a_finished_mocks_review_and_never_while_it_runs(live_se
 @pytest.fixture
 def searchable_bank():
     make_bank({1: 3, 2: 3, 3: 3, 4: 3, 5: 3})
-    tag = Tag.objects.create(slug="bedrock-guardrails", name="Amazon Bedrock Guardrails", name_ja="Amazon Bedrock ガードレール")
+    tag = Tag.objects.create(
+        slug="bedrock-guardrails", name="Amazon Bedrock Guardrails", name_ja="Amazon Bedrock ガードレール"
+    )
     found = []
     for n in range(3):
         question = make_single_question(stem=f"Which feature blocks harmful prompt number {n}?", task=_task("5.1"))

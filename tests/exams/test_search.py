@@ -162,9 +162,7 @@ def test_author_markup_in_a_stem_stays_text(client):
 
 
 def test_practise_these_starts_a_session_of_exactly_the_matches(client, bank):
-    response = client.post(
-        reverse("practice:start"), {"scope": "search:blocks", "count": "endless", "language": "en"}
-    )
+    response = client.post(reverse("practice:start"), {"scope": "search:blocks", "count": "endless", "language": "en"})
 
     session = Attempt.objects.get()
     assert response.status_code == 302

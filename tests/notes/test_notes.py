@@ -153,7 +153,9 @@ def test_practice_feedback_shows_an_empty_note_form_when_there_is_none(client, g
 
     feedback = client.post(f"/exams/attempts/{practice.pk}/1/answer/", answer_post(current), **htmx("question-card"))
 
-    assert f'id="note-{current.snapshot["uid"]}-text" name="text" rows="3" maxlength="2000"></textarea>' in feedback.text
+    assert (
+        f'id="note-{current.snapshot["uid"]}-text" name="text" rows="3" maxlength="2000"></textarea>' in feedback.text
+    )
 
 
 def test_a_running_mock_shows_no_note_and_its_results_do(client, guest):
