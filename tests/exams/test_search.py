@@ -186,3 +186,27 @@ def test_the_header_links_to_search_in_both_languages(client):
 
     assert f'<a href="{reverse("search")}" >Search</a>' in english.text
     assert f'<a href="{reverse("search")}" >検索</a>' in japanese.text
+
+
+@pytest.mark.parametrize("size", [3, 30])
+def test_the_page_takes_the_same_queries_for_any_number_of_results(client, size, django_assert_num_queries):
+    make_bank({1: size})
+    tag = Tag.objects.create(slug="rag", name="RAG")
+    for question in practice_questions(None, scope={"kind": "all"}, language="en"):
+        question.tags.add(tag)
+
+    # the tags (names matched in Python), the count, the page of questions, their tags
+    with django_assert_num_queries(4):
+        response = client.get(reverse("search"), {"q": "solution"})
+
+    assert response.text.count('<li class="card">') == size
+
+
+def test_an_htmx_request_for_the_results_gets_only_them(client, bank):
+    response = client.get(
+        reverse("search"), {"q": "harmful"}, headers={"HX-Request": "true", "HX-Target": "search-results"}
+    )
+
+    assert response.text.lstrip().startswith('<section id="search-results"')
+    assert "<header" not in response.text
+    assert "Vary" in response.headers and "HX-Target" in response["Vary"]
