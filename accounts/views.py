@@ -80,7 +80,7 @@ def signup(request: HtmxHttpRequest):
 @require_http_methods(["GET", "POST"])
 def delete_account(request: HtmxHttpRequest):
     """Confirm with the password, then delete the account and everything it owns: attempts,
-    answers, bookmarks, review schedule (problem reports stay for the authors, anonymous)."""
+    answers, bookmarks, notes, review schedule (problem reports stay for the authors, anonymous)."""
     form = DeleteAccountForm(request.user, request.POST or None, request=request)
     if request.method == "POST" and form.is_valid():
         user = request.user

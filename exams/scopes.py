@@ -14,6 +14,8 @@ mistakes   —            answered wrong the last time the owner answered them
 bookmarked —            bookmarked by the owner
 unseen     —            never shown to the owner, in any attempt or language
 due        —            the ``question_ids`` given (insights' review queue)
+search     query        matching the query (``questions.search``: what a candidate may
+                        read of a question, never its key or rationales)
 ========== ============ ==============================================================
 
 "Last time" and "shown" follow the settled log only: answers in a mock that is still
@@ -27,16 +29,19 @@ from django.utils.translation import gettext as _
 
 from questions.models import Domain, Question, Tag, TaskStatement
 from questions.names import DOMAIN_NAMES, TASK_NAMES
+from questions.search import normalize, search_filter
 
 from .models import AttemptItem, Bookmark, Response
 
-KINDS = ("all", "domain", "task", "tag", "mistakes", "bookmarked", "unseen", "due")
-KINDS_WITH_VALUE = ("domain", "task", "tag")
+KINDS = ("all", "domain", "task", "tag", "mistakes", "bookmarked", "unseen", "due", "search")
+KINDS_WITH_VALUE = ("domain", "task", "tag", "search")
 
 
 def parse_scope(text: str) -> dict[str, Any]:
     """``"task:3.1"`` → ``{"kind": "task", "value": "3.1"}``; ValueError if malformed."""
     kind, _sep, value = (text or "").partition(":")
+    if kind == "search":
+        value = normalize(value)
     if kind not in KINDS or kind == "due":
         raise ValueError(text)
     if (kind in KINDS_WITH_VALUE) != bool(value):
@@ -82,6 +87,9 @@ def practice_questions(
         questions = questions.filter(uid__in=Bookmark.objects.filter(owner_id=owner_id).values("question_uid"))
     elif kind == "unseen" and owner_id is not None:
         questions = questions.exclude(uid__in=_shown_uids(owner_id))
+    elif kind == "search":
+        condition = search_filter(value or "")
+        questions = questions.none() if condition is None else questions.filter(condition)
     elif kind == "due" and question_ids is None:
         raise ValueError("The “due” scope needs question_ids.")
     elif kind not in KINDS:
@@ -159,6 +167,8 @@ def scope_label(scope: dict[str, Any]) -> str:
         if name:
             return _("Domain %(number)s: %(name)s") % {"number": value, "name": name}
         return _("Domain %(value)s") % {"value": value}
+    if kind == "search":
+        return _("Search: “%(query)s”") % {"query": value}
     if kind == "task":
         if value in TASK_NAMES:
             return _("Task %(code)s: %(name)s") % {"code": value, "name": TASK_NAMES[value]}

@@ -1,10 +1,11 @@
-"""A candidate's own history: export it as CSV, or delete it."""
+"""A candidate's own history: export it as CSV, or delete it. Notes go with the history."""
 
 import csv
 
 from django.db import transaction
 
 from exams.models import Attempt
+from notes.models import Note
 
 from .log import settled_responses
 from .models import ReviewCard, StudyPlan
@@ -25,6 +26,7 @@ EXPORT_COLUMNS = [
     "confidence",
     "time_spent_s",
     "attempt_scaled_score",
+    "note",
 ]
 
 
@@ -40,11 +42,17 @@ def export_rows(owner_id: int | None):
 
     A running mock's answers are left out, as everywhere in insights: their verdicts
     would tell the candidate mid-exam which answers are right.
+
+    The owner's note on a question (``notes``) is in the last column of each answer to it;
+    a note on a question with no answer here comes after the answers, on a row of its own
+    with only the question's uid and the note.
     """
     writer = csv.writer(_Echo())
     yield writer.writerow(EXPORT_COLUMNS)
     if owner_id is None:
         return
+    notes = dict(Note.objects.for_owner(owner_id).order_by("question_uid").values_list("question_uid", "text"))
+    exported = set()
     rows = (
         settled_responses(owner_id)
         .order_by("answered_at", "pk")
@@ -66,6 +74,8 @@ def export_rows(owner_id: int | None):
         )
     )
     for answered_at, *middle, tags, correct, confidence, time_ms, score in rows.iterator(chunk_size=2000):
+        uid = middle[3]
+        exported.add(uid)
         yield writer.writerow(
             [
                 answered_at.isoformat(),
@@ -75,18 +85,27 @@ def export_rows(owner_id: int | None):
                 confidence,
                 round(time_ms / 1000, 1),
                 "" if score is None else score,
+                notes.get(uid, ""),
             ]
         )
+    blank = [""] * (len(EXPORT_COLUMNS) - 1)
+    uid_column = EXPORT_COLUMNS.index("question_uid")
+    for uid, text in notes.items():
+        if uid not in exported:
+            row = [*blank[:uid_column], uid, *blank[uid_column:]]
+            row[-1] = text
+            yield writer.writerow(row)
 
 
 def delete_history(owner_id: int) -> int:
-    """Delete the owner's attempts with their items and answers, their review schedule and
-    their daily targets (the streak's record).
+    """Delete the owner's attempts with their items and answers, their notes, their review
+    schedule and their daily targets (the streak's record).
 
     The account (or guest), bookmarks, problem reports and the exam date stay. Returns how many
     attempts went. Irreversible: the response log is the only copy.
     """
     with transaction.atomic():
+        Note.objects.filter(owner_id=owner_id).delete()
         ReviewCard.objects.filter(owner_id=owner_id).delete()
         StudyPlan.objects.filter(owner_id=owner_id).update(targets={})
         deleted = Attempt.objects.filter(owner_id=owner_id).delete()[1].get(Attempt._meta.label, 0)

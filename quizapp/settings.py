@@ -83,6 +83,7 @@ INSTALLED_APPS = [
     "questions",
     "exams",
     "insights",
+    "notes",
 ]
 
 MIDDLEWARE = [

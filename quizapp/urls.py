@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from accounts.views import set_language
+from exams.search import search
 from insights.views import dashboard
 
 from . import views
@@ -11,6 +12,8 @@ urlpatterns = [
     path("insights/", include("insights.urls")),
     path("accounts/", include("accounts.urls")),
     path("practice/", include("exams.practice_urls")),
+    path("search/", search, name="search"),
+    path("notes/", include("notes.urls")),
     path("exams/", include("exams.urls")),
     path("questions/", include("questions.urls")),
     path("admin/", admin.site.urls),

@@ -166,6 +166,15 @@ class BookmarkFactory(factory.django.DjangoModelFactory):
     question_uid = factory.Sequence(lambda n: f"q-bookmarked-{n}")
 
 
+class NoteFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "notes.Note"
+
+    owner = factory.SubFactory(GuestOwnerFactory)
+    question_uid = factory.Sequence(lambda n: f"q-noted-{n}")
+    text = factory.Sequence(lambda n: f"Remember point {n}.")
+
+
 class ProblemReportFactory(factory.django.DjangoModelFactory):
     """An open "wrong answer" report by a guest."""
 

@@ -3,7 +3,7 @@
 Shared by the browser checks (axe-core, console and CSP: tests/e2e) and the Nu HTML
 checker (tests/html). ``build_pages(user)`` gives one candidate a bank, a running mock
 (one answer, one flag), a submitted mock, a practice session with some answers and a
-bookmark, so the dashboard and the weakness report have figures to show.
+bookmark and a note, so the dashboard and the weakness report have figures to show.
 """
 
 import itertools
@@ -19,6 +19,7 @@ from insights.models import StudyPlan
 from tests.factories import (
     BlueprintFactory,
     BookmarkFactory,
+    NoteFactory,
     _task,
     make_matching_question,
     make_multiple_question,
@@ -107,6 +108,10 @@ def build_pages(user, *, staff=None) -> Scene:
         item.attempt = practice
         answer_item(item, correct=item.position != 2, now=now)
     BookmarkFactory(owner=owner, question_uid=practice.items.get(position=1).snapshot["uid"])
+    # A note shows under the first question's feedback, in the mock's review and on its list.
+    NoteFactory(
+        owner=owner, question_uid=practice.items.get(position=1).snapshot["uid"], text="Check the <key> words."
+    )
     # An exam date: the dashboard's study plan shows days left and the date form filled in.
     StudyPlan.objects.create(owner=owner, exam_date=timezone.localdate() + timedelta(days=40))
 
@@ -133,6 +138,8 @@ def build_pages(user, *, staff=None) -> Scene:
         ("practice question in Japanese", reverse("practice:question", args=[japanese.pk, 1])),
         ("practice original", reverse("practice:original", args=[japanese.pk, 1])),
         ("bookmarks", reverse("practice:bookmarks")),
+        ("notes", reverse("notes:list")),
+        ("search", f"{reverse('search')}?q=solution"),
         ("exam list", reverse("exams:list")),
         ("exam start", reverse("exams:start", args=[blueprint.slug])),
         ("exam question", reverse("exams:question", args=[exam.pk, 1])),
@@ -160,6 +167,8 @@ PAGE_NAMES = [
     "practice question in Japanese",
     "practice original",
     "bookmarks",
+    "notes",
+    "search",
     "exam list",
     "exam start",
     "exam question",

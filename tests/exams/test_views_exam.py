@@ -495,8 +495,8 @@ def test_results_take_the_same_queries_for_any_size(client, guest, size, django_
     attempt = exam_of_size(guest, size)
     submit_attempt(attempt, now=timezone.now())
 
-    # session, attempt, items with responses and snapshots, domain names
-    with django_assert_num_queries(4):
+    # session, attempt, items with responses and snapshots, domain names, the owner's notes
+    with django_assert_num_queries(5):
         response = client.get(f"/exams/attempts/{attempt.pk}/results/")
 
     assert response.text.count('class="review-item"') == 10

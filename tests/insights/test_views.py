@@ -437,6 +437,7 @@ def test_export_streams_the_owners_answers_as_csv(client, guest):
         "sure",
         "12.3",
         "",
+        "",  # no note on the question
     ]
 
 

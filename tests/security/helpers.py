@@ -6,6 +6,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 
 from accounts.models import Owner
 from exams.models import Attempt, AttemptItem, Bookmark, Response
+from notes.models import Note
 from questions.models import ProblemReport
 
 PARAMETER = re.compile(r"<(?:\w+:)?\w+>")
@@ -41,5 +42,6 @@ def fingerprint() -> dict:
             Response.objects.order_by("pk").values_list("pk", "item_id", "answer", "is_correct", "seq", "confidence")
         ),
         "bookmarks": list(Bookmark.objects.order_by("pk").values_list("pk", "owner_id", "question_uid")),
+        "notes": list(Note.objects.order_by("pk").values_list("pk", "owner_id", "question_uid", "text")),
         "reports": list(ProblemReport.objects.order_by("pk").values_list("pk", "owner_id", "question_id")),
     }

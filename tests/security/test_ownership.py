@@ -11,6 +11,7 @@ from django.test import Client
 from django.urls import reverse
 
 from exams.models import Bookmark
+from notes.models import Note
 from tests.answers import item_fields
 from tests.factories import GuestOwnerFactory, UserFactory
 from tests.main_pages import build_pages, right_answer
@@ -52,6 +53,7 @@ MATRIX = {
 NOT_OWNED = {
     "exams:start": "a blueprint's slug: the mock exams are the same for everyone",
     "practice:bookmark": "a question's uid: the bookmark changed is always the requester's own",
+    "notes:note": "a question's uid: the note written is always the requester's own",
     "questions:report_problem": "a question's uid: anyone may report a problem with a published question",
     "accounts:password_reset_confirm": "a signed one-time token: only whoever holds the mailed link gets in",
     "questions:image": "a question image named by the SHA-256 of its content: shown to whoever sees the question",
@@ -124,6 +126,21 @@ def test_someone_else_cannot_remove_or_see_a_bookmark(scene):
 
     assert Bookmark.objects.filter(owner=scene.owner, question_uid=uid).exists()
     assert uid not in listing.content.decode()
+
+
+def test_someone_else_cannot_change_or_see_a_note(scene):
+    uid = scene.practice.items.get(position=1).snapshot["uid"]
+    mine = Note.objects.get(owner=scene.owner, question_uid=uid)
+    client = _intruder("user")
+
+    client.post(reverse("notes:note", args=[uid]), {"text": ""})
+    client.post(reverse("notes:note", args=[uid]), {"text": "Overwritten"})
+    listing = client.get(reverse("notes:list"))
+    feedback = client.get(reverse("practice:question", args=[scene.practice.pk, 1]))
+
+    assert Note.objects.get(pk=mine.pk).text == mine.text
+    assert mine.text not in listing.content.decode()
+    assert feedback.status_code == 404
 
 
 def test_report_dashboard_and_export_show_only_the_requesters_data(scene):
