@@ -87,22 +87,37 @@ def practice_session(request: HtmxHttpRequest, pk: int):
     return redirect("practice:question", session.pk, position)
 
 
-def _practice_context(session: Attempt, item: AttemptItem, *, answered_count: int, bookmarked: bool) -> dict:
-    response = response_of(item)
+def _question_context(
+    session: Attempt, item: AttemptItem, tokens: ItemTokens, *, feedback=None, proposal=None, bookmarked=False
+) -> dict:
+    """What ``practice_question.html`` shows of one item, the one place its context is built.
+
+    Until the item is answered: the form, holding ``proposal`` (a no-JS ordering in the
+    making, option ids) in the page's tokens. Once answered: ``feedback`` (the stored
+    ``Response`` or the save's ``SaveResult``), the verdict marked on the snapshot in
+    option ids. ``bookmarked`` matters to the full page only (the card has no bookmark).
+    """
     total = session.target_count
-    is_last = total is not None and item.position >= total
-    return {
+    context = {
         "session": session,
         "attempt": session,
         "item": item,
-        "response": response,
-        "answered_count": answered_count,
+        "answered_count": session.items.filter(response__isnull=False).count(),
         "total": total,
-        "is_last": is_last,
+        "is_last": total is not None and item.position >= total,
         "scope_label": scope_label(session.scope),
         "bookmarked": bookmarked,
         "uid": item.snapshot["uid"],
         "confidence_choices": [("sure", _("Sure"), "8"), ("unsure", _("Unsure"), "9"), ("guess", _("Guess"), "0")],
+        "question": public_view(item.snapshot, tokens),
+    }
+    if feedback is None:
+        return context | {"snapshot": None, "answer": tokens.public_answer(proposal)}
+    return context | {
+        "snapshot": item.snapshot,
+        "answer": feedback.answer,
+        "is_correct": feedback.is_correct,
+        "confidence_label": dict(Response.Confidence.choices).get(feedback.confidence, ""),
     }
 
 
@@ -124,9 +139,7 @@ def practice_question(request: HtmxHttpRequest, pk: int, position: int):
     if item is None:
         raise Http404
     item.attempt = session
-    answered_count = session.items.filter(response__isnull=False).count()
     bookmarked = Bookmark.objects.filter(owner_id=session.owner_id, question_uid=item.snapshot["uid"]).exists()
-    context = _practice_context(session, item, answered_count=answered_count, bookmarked=bookmarked)
     response = response_of(item)
     tokens = tokens_for(item)
     order = request.GET.get("order")
@@ -136,17 +149,8 @@ def practice_question(request: HtmxHttpRequest, pk: int, position: int):
             proposed = parse_answer(item.snapshot, {"order": order.split(",")}, tokens)
         except AnswerError:
             proposed = None
-    context |= {
-        "question": public_view(item.snapshot, tokens),
-        "snapshot": item.snapshot if response else None,
-        # Answered: the feedback marks the stored answer (option ids) on the snapshot. Not yet:
-        # the form shows the no-JS proposal in the page's tokens.
-        "answer": response.answer if response else tokens.public_answer(proposed),
-        "is_correct": response.is_correct if response else None,
-        "confidence_label": response.get_confidence_display() if response else "",
-        "next_seq": (response.seq if response else 0) + 1,
-        "spent": 0,
-    }
+    context = _question_context(session, item, tokens, feedback=response, proposal=proposed, bookmarked=bookmarked)
+    context |= {"next_seq": (response.seq if response else 0) + 1, "spent": 0}
     return render_page(request, "exams/practice_question.html", context, partials=("question-card",))
 
 
@@ -178,21 +182,13 @@ def practice_answer(
     if not given:
         # Nothing chosen is not an answer: the progress goes back out as it stands, so
         # nothing on the page may count it (issue 16 §5).
-        answered_count = session.items.filter(response__isnull=False).count()
-        context = _practice_context(session, item, answered_count=answered_count, bookmarked=False)
-        context |= {
-            "question": public_view(item.snapshot, tokens),
-            "snapshot": None,
-            "answer": None,
-            "next_seq": meta.seq + 1,
-            "spent": meta.spent,
-            "error": _("Choose an answer first."),
-            "oob": True,
-        }
-        if request.htmx:
-            return render(request, "exams/practice_question.html#question-card", context)
-        messages.error(request, context["error"])
-        return redirect("practice:question", session.pk, item.position)
+        error = _("Choose an answer first.")
+        if not request.htmx:
+            messages.error(request, error)
+            return redirect("practice:question", session.pk, item.position)
+        context = _question_context(session, item, tokens)
+        context |= {"next_seq": meta.seq + 1, "spent": meta.spent, "error": error, "oob": True}
+        return render(request, "exams/practice_question.html#question-card", context)
     try:
         result = attempts.record_answer(
             item,
@@ -206,17 +202,8 @@ def practice_answer(
         return ended(request, session, _("This practice session has ended; the answer was not saved."))
     if not request.htmx:
         return redirect("practice:question", session.pk, item.position)
-    answered_count = session.items.filter(response__isnull=False).count()
-    context = _practice_context(session, item, answered_count=answered_count, bookmarked=False)
-    context |= {
-        "question": public_view(item.snapshot, tokens),
-        "snapshot": item.snapshot,
-        "answer": result.answer,
-        "is_correct": result.is_correct,
-        "confidence_label": dict(Response.Confidence.choices).get(result.confidence, ""),
-        "saved_seq": meta.seq,
-        "oob": True,
-    }
+    context = _question_context(session, item, tokens, feedback=result)
+    context |= {"saved_seq": meta.seq, "oob": True}
     return render(request, "exams/practice_question.html#question-card", context)
 
 

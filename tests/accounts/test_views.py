@@ -1,5 +1,6 @@
 import pytest
 from django.contrib.auth import get_user_model
+from django.test import Client
 from django.urls import reverse
 
 from accounts.models import Owner
@@ -58,14 +59,17 @@ def test_logout_needs_post(client):
 @pytest.mark.django_db
 def test_login_is_throttled_after_repeated_bad_passwords(client, settings, window_start):
     settings.LOGIN_FAILURE_LIMIT = 3
-    user = UserFactory()
+    user, neighbour = UserFactory(), UserFactory()
     for _ in range(3):
         client.post(reverse("accounts:login"), {"username": user.username, "password": "wrong"})
 
     response = client.post(reverse("accounts:login"), {"username": user.username, "password": PASSWORD})
+    # The lock is the username's: the next person at the same address logs in.
+    other = Client().post(reverse("accounts:login"), {"username": neighbour.username, "password": PASSWORD})
 
     assert "Too many failed attempts" in response.content.decode()
     assert not response.context["user"].is_authenticated
+    assert other.status_code == 302
 
 
 @pytest.mark.django_db

@@ -445,16 +445,25 @@ def test_submitting_practice_scores_the_answered_questions():
 # --- ownership queries and guest merge ----------------------------------------------------
 
 
-def test_in_progress_for_owner_is_one_query(django_assert_num_queries):
+def test_open_practice_sessions_with_their_answered_counts_are_one_query(django_assert_num_queries):
+    """The picker's "Carry on" list (``practice_picker``, the same chain): this owner's open
+    practice sessions, each with how many questions it has answered, in one query."""
     owner = GuestOwnerFactory()
-    mine = AttemptFactory(owner=owner)
+    busy, fresh = AttemptFactory(owner=owner), AttemptFactory(owner=owner)
+    for position in (1, 2):
+        ResponseFactory(item=AttemptItemFactory(attempt=busy, position=position))
+    AttemptItemFactory(attempt=busy, position=3)
     AttemptFactory(owner=owner, status="submitted")
+    AttemptFactory(owner=owner, mode="exam")
     AttemptFactory()
 
     with django_assert_num_queries(1):
-        found = list(Attempt.objects.in_progress().for_owner(owner.pk))
+        found = {
+            session.pk: session.answered_count
+            for session in Attempt.objects.for_owner(owner.pk).practice().in_progress().with_answered_count()
+        }
 
-    assert found == [mine]
+    assert found == {busy.pk: 2, fresh.pk: 0}
     assert list(Attempt.objects.for_owner(None)) == []
 
 

@@ -144,6 +144,10 @@ def test_a_single_choice_is_a_row_of_one_click_buttons(client, session):
 @pytest.mark.parametrize("right", [True, False])
 def test_htmx_answer_brings_the_verdict_key_rationales_and_explanation(client, session, kind, right):
     current = first_of_type(session, kind)
+    # Every row its own rationale (the factory gives them all the same one).
+    for index, row in enumerate(current.snapshot["options"]):
+        row["rationale"] = f"Rationale of row {index}."
+    current.save(update_fields=["snapshot"])
 
     response = client.post(
         f"/exams/attempts/{session.pk}/{current.position}/answer/",
@@ -156,7 +160,9 @@ def test_htmx_answer_brings_the_verdict_key_rationales_and_explanation(client, s
     assert f'data-announce="{verdict}"' in text
     assert "autofocus" in text
     assert current.snapshot["explanation"] in text
-    assert all(row["rationale"] in text for row in current.snapshot["options"])
+    rationales = [row["rationale"] for row in current.snapshot["options"]]
+    assert len(rationales) >= 3
+    assert [text.count(rationale) for rationale in rationales] == [1] * len(rationales)
     assert "https://docs.aws.amazon.com/bedrock/latest/userguide/what-is-bedrock.html" in text
     assert "you said: Unsure" in text
     assert 'data-seq="3"' in text
@@ -258,7 +264,7 @@ def test_another_owner_cannot_see_or_answer(other_client, session):
 
 
 @pytest.mark.parametrize("count", [10, 65])
-def test_answer_save_takes_at_most_five_queries(client, guest, count, django_assert_num_queries):
+def test_answer_save_takes_four_queries_whatever_the_session_size(client, guest, count, django_assert_num_queries):
     make_bank({1: count})
     attempt = start_practice(guest.pk, scope={"kind": "all"}, count=count, language="en", now=timezone.now())
     current = item(attempt, count)
@@ -318,7 +324,23 @@ def test_summary_shows_score_topics_and_mistakes_again(client, session):
     assert "Practise mistakes again (2)" in response.text
     assert "Back to dashboard" in response.text
     assert "This session is still open." in response.text
-    assert response.text.count("Task 1.1") + response.text.count("Task 2.1") >= 1
+    tasks: dict[str, list[int]] = {}
+    for position in range(1, 7):
+        tally = tasks.setdefault(item(session, position).snapshot["task"], [0, 0])
+        tally[0] += position <= 4
+        tally[1] += 1
+    expected = [
+        (code, right, answered, round(100 * right / answered)) for code, (right, answered) in sorted(tasks.items())
+    ]
+    assert task_rows(response.text) == expected
+
+
+def task_rows(page: str) -> list[tuple[str, int, int, int]]:
+    """The summary's task rows as (code, correct, answered, percent)."""
+    rows = re.findall(
+        r'<td>Task ([\d.]+)</td>\s*<td class="num">(\d+) / (\d+)</td>\s*<td class="num">(\d+)</td>', page
+    )
+    return [(code, int(right), int(answered), int(percent)) for code, right, answered, percent in rows]
 
 
 def _parsed(current, data):

@@ -142,17 +142,27 @@ def test_the_backoff_is_capped(settings):
     assert logged_in(client)
 
 
-def test_admin_login_is_throttled_like_the_site_login(settings):
+def test_admin_login_is_throttled_like_the_site_login_per_username(settings):
+    """Failures from as many addresses as attempts (no address reaches its own limit) still
+    lock the username, and only it: a colleague at one of those addresses logs in."""
     staff = UserFactory(username="root", is_staff=True, is_superuser=True)
-    client = Client()
-    for _ in range(20):
-        client.post(reverse("admin:login"), {"username": staff.username, "password": "wrong"})
+    UserFactory(username="colleague", is_staff=True)
+    for index in range(settings.LOGIN_FAILURE_LIMIT):
+        Client().post(
+            reverse("admin:login"), {"username": staff.username, "password": "wrong"}, REMOTE_ADDR=f"203.0.113.{index}"
+        )
 
-    response = client.post(reverse("admin:login"), {"username": staff.username, "password": PASSWORD})
+    locked = Client()
+    response = locked.post(
+        reverse("admin:login"), {"username": staff.username, "password": PASSWORD}, REMOTE_ADDR="198.51.100.7"
+    )
+    colleague = Client()
+    colleague.post(reverse("admin:login"), {"username": "colleague", "password": PASSWORD}, REMOTE_ADDR="203.0.113.0")
 
     assert response.status_code == 200
     assert "Too many failed attempts" in response.content.decode()
-    assert not logged_in(client)
+    assert not logged_in(locked)
+    assert logged_in(colleague)
 
 
 def test_admin_login_still_works_with_the_right_password():
@@ -165,11 +175,12 @@ def test_admin_login_still_works_with_the_right_password():
     assert logged_in(client)
 
 
-def test_password_change_is_throttled_like_the_login():
+def test_password_change_is_throttled_like_the_login_per_username(settings):
+    """A stolen session trying passwords from a new address each time still locks the account."""
     user = UserFactory()
     client = Client()
     client.force_login(user)
-    for _ in range(20):
+    for index in range(settings.LOGIN_FAILURE_LIMIT):
         client.post(
             reverse("accounts:password_change"),
             {
@@ -177,11 +188,13 @@ def test_password_change_is_throttled_like_the_login():
                 "new_password1": "a-new-long-passphrase",
                 "new_password2": "a-new-long-passphrase",
             },
+            REMOTE_ADDR=f"203.0.113.{index}",
         )
 
     response = client.post(
         reverse("accounts:password_change"),
         {"old_password": PASSWORD, "new_password1": "a-new-long-passphrase", "new_password2": "a-new-long-passphrase"},
+        REMOTE_ADDR="198.51.100.7",
     )
 
     user.refresh_from_db()
@@ -239,15 +252,23 @@ def test_cookieless_mock_starts_are_limited_per_address(settings, blueprint):
 
 
 def test_starts_are_limited_per_owner(settings, blueprint):
+    """One owner moving between addresses is still limited; the next owner at its last
+    address is not."""
     settings.START_RATE = (3, 3600)
     client = Client()
-    statuses = [start(client, blueprint).status_code for _ in range(3)]
+    statuses = [start(client, blueprint, REMOTE_ADDR=f"203.0.113.{n}").status_code for n in range(3)]
     statuses += [
-        client.post(reverse("practice:start"), {"scope": "all", "count": "10", "language": "en"}).status_code
-        for _ in range(2)
+        client.post(
+            reverse("practice:start"),
+            {"scope": "all", "count": "10", "language": "en"},
+            REMOTE_ADDR=f"203.0.113.{n}",
+        ).status_code
+        for n in range(3, 5)
     ]
+    neighbour = start(Client(), blueprint, REMOTE_ADDR="203.0.113.4")
 
     assert statuses == [302, 302, 302, 429, 429]
+    assert neighbour.status_code == 302
     assert Attempt.objects.filter(mode=Mode.PRACTICE).count() == 0
 
 
@@ -285,7 +306,9 @@ def test_saves_are_limited_per_owner_and_the_refusal_is_one_short_line(settings,
     url = reverse("exams:answer", args=[attempt.pk, 3])
     replies = []
     for seq in range(1, 8):
-        replies.append(client.post(url, {**_answer(Scene), "seq": str(seq)}, HTTP_HX_REQUEST="true"))
+        # A new address for every save: the limit follows the owner, not the address.
+        fields = {**_answer(Scene), "seq": str(seq)}
+        replies.append(client.post(url, fields, HTTP_HX_REQUEST="true", REMOTE_ADDR=f"203.0.113.{seq}"))
 
     assert [reply.status_code for reply in replies] == [200] * 5 + [429] * 2
     assert replies[-1]["Content-Type"].startswith("text/plain")
