@@ -23,6 +23,7 @@ from .history import export_rows
 from .plan import new_question_ids, plan_for, set_exam_date
 from .report import WeaknessReport
 from .review import refresh_review_cards, review_queue
+from .trend import PASS_MARK, outlook, readiness_trend, trend_chart
 
 MAX_DUE_SESSION = 65
 OPEN_ATTEMPTS = 3
@@ -44,6 +45,7 @@ def _dashboard_context(request: HtmxHttpRequest, *, plan_form: ExamDateForm | No
     )
     if plan_form is None:
         plan_form = ExamDateForm(initial={"exam_date": plan and plan.exam_date})
+    trend = readiness_trend(report) if returning else []
     return {
         "returning": returning,
         "open_attempts": open_attempts,
@@ -52,6 +54,10 @@ def _dashboard_context(request: HtmxHttpRequest, *, plan_form: ExamDateForm | No
         "plan_form": plan_form,
         "weakest": [task for task in report.weakest_tasks if task.answers][:3] if returning else [],
         "score_chart": charts.score_history(report.mocks, width=480, height=150) if returning else None,
+        "trend": trend,
+        "trend_chart": trend_chart(trend, plan.exam_date) if trend else None,
+        "outlook": outlook(report.readiness, plan.exam_date, today=plan.today) if returning else None,
+        "pass_mark": PASS_MARK,
         "now": now,
     }
 
