@@ -1,6 +1,6 @@
 from django.contrib import messages
 from django.db.models import Count, F, Q
-from django.http import HttpResponseBadRequest, StreamingHttpResponse
+from django.http import Http404, HttpResponseBadRequest, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -20,9 +20,11 @@ from . import charts
 from .forms import DeleteHistoryForm, ExamDateForm, PractiseForm, TagOrderForm
 from .history import delete_history as delete_owner_history
 from .history import export_rows
+from .log import settled_responses
 from .plan import new_question_ids, plan_for, set_exam_date
 from .report import WeaknessReport
 from .review import refresh_review_cards, review_queue
+from .stats import OTHERS_MIN_CANDIDATES, first_tries
 from .trend import PASS_MARK, outlook, readiness_trend, trend_chart
 
 MAX_DUE_SESSION = 65
@@ -131,6 +133,27 @@ class _ReportCharts:
 
     def scores(self):
         return charts.score_history(self.report.mocks)
+
+
+@require_GET
+def others(request: HtmxHttpRequest, uid: str):
+    """ "How others did" with a question: the share of candidates right on their first try.
+
+    Practice feedback and a finished mock's review load it lazily (``others_did.html``), so
+    answering never waits for insights. Only for a question the requester has a settled
+    answer to: never before answering, never from a running mock's answers (404 otherwise,
+    as for anything not theirs). Empty below ``OTHERS_MIN_CANDIDATES`` candidates.
+    """
+    owner_id = owner_id_for(request)
+    if owner_id is None or not settled_responses(owner_id).filter(item__question__uid=uid).exists():
+        raise Http404
+    answered, correct = first_tries().get(uid, (0, 0))
+    context = {
+        "uid": uid,
+        "candidates": answered,
+        "share": correct / answered if answered >= OTHERS_MIN_CANDIDATES else None,
+    }
+    return render(request, "insights/others.html#others" if request.htmx else "insights/others.html", context)
 
 
 @require_POST
