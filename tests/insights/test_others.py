@@ -168,7 +168,7 @@ def test_practice_feedback_loads_the_figure_lazily_and_answering_computes_nothin
     assert f'hx-get="{others_url}"' in client.get(url).content.decode()  # the feedback page, without htmx
 
 
-def test_a_running_mock_never_shows_it_and_its_results_do(client, guest):
+def test_a_running_mock_never_shows_it_and_its_results_do_under_the_answered_questions(client, guest):
     questions = [make_single_question(task=task_statement(f"{n}.1")) for n in range(1, 6)]
     blueprint = BlueprintFactory(question_count=5, unscored_count=0, minutes=10)
     exam = start_exam(guest.pk, blueprint, now=timezone.now())
@@ -183,4 +183,7 @@ def test_a_running_mock_never_shows_it_and_its_results_do(client, guest):
     results = client.get(reverse("exams:results", args=[exam.pk])).content.decode()
 
     assert all("/insights/others/" not in page for page in running_pages)
-    assert results.count('hx-get="/insights/others/') == len(questions)
+    # After the mock: under each question answered (the other four were left unanswered).
+    assert len(questions) == 5
+    assert results.count('hx-get="/insights/others/') == 1
+    assert f'hx-get="/insights/others/{item.snapshot["uid"]}/"' in results
