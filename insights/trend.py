@@ -34,6 +34,8 @@ from exams.grading import DEFAULT_PASS_MARK, SCALE_HIGH, SCALE_LOW
 from .report import RECENT_DAYS, TREND_WEEKS, DomainStats, Readiness, WeaknessReport, readiness
 
 WEEK = timedelta(days=7)
+# About the width of a short date under the chart, in its units.
+LABEL_WIDTH = 70
 WINDOW = timedelta(days=RECENT_DAYS)
 # The line the chart draws and the outlook is judged against: the seeded blueprints' pass
 # mark, as the readiness verdict's (each mock's own verdict is stored with its score).
@@ -65,7 +67,11 @@ def moments(report: WeaknessReport) -> list[tuple[datetime, str, object]]:
         weeks.append((at, "week", None))
     # A mock older than the oldest week is left out: the report's history does not reach its 30 days.
     oldest = report.now - (TREND_WEEKS - 1) * WEEK
-    mocks = [(mock.submitted_at, "mock", mock) for mock in report.mocks if (mock.submitted_at or oldest) > oldest]
+    mocks = [
+        (mock.submitted_at, "mock", mock)
+        for mock in report.mocks
+        if mock.submitted_at is not None and mock.submitted_at >= oldest
+    ]
     return sorted(weeks + mocks, key=lambda moment: (moment[0], moment[1] == "week"))
 
 
@@ -181,8 +187,8 @@ def trend_chart(trend: list[TrendPoint], exam_date: date | None, *, width: int =
     if exam_at is not None:
         chart["exam_x"] = x(exam_at)
         chart["exam_label"] = date_format(exam_date, "SHORT_DATE_FORMAT")
-        # The exam's date is written at the line; the newest point's only when they do not collide.
-        chart["last_label_shown"] = len(points) > 1 and chart["exam_x"] - chart["last_x"] > 90
-    else:
-        chart["last_label_shown"] = len(points) > 1
+    # The newest point's date is written under it only where it collides with neither the
+    # oldest's (at the left) nor the exam's (at its line).
+    clear_of_exam = chart["exam_x"] is None or chart["exam_x"] - chart["last_x"] > LABEL_WIDTH
+    chart["last_label_shown"] = chart["last_x"] - left > 2 * LABEL_WIDTH and clear_of_exam
     return chart

@@ -110,6 +110,20 @@ def test_abandoned_and_running_mocks_add_no_point_and_no_answers(guest, question
 
 
 @pytest.mark.django_db
+def test_a_mock_before_the_oldest_week_adds_no_point(guest, questions):
+    old = AttemptFactory(owner=guest, mode="exam", status="submitted", submitted_at=NOW - 200 * DAY, scaled_score=500)
+    answer(questions[0], owner=guest, correct=False, at=NOW - 200 * DAY, attempt=old)
+    answer(questions[1], owner=guest, correct=True, at=NOW - DAY)
+
+    trend = _trend(guest)
+
+    # 26 weeks reach back 175 days, whose 30 days hold the mock's answer; the mock itself
+    # is older than the report's history reaches for its own 30 days, so it has no point.
+    assert [((NOW - point.at).days, point.kind) for point in trend] == [(175, "week"), (0, "week")]
+    assert trend[0].estimate.recent_answers == 1
+
+
+@pytest.mark.django_db
 def test_a_visitor_and_a_newcomer_have_no_trend(guest):
     assert readiness_trend(WeaknessReport(None, now=NOW)) == []
     assert _trend(guest) == []
