@@ -153,7 +153,9 @@ def others(request: HtmxHttpRequest, uid: str):
         "candidates": answered,
         "share": correct / answered if answered >= OTHERS_MIN_CANDIDATES else None,
     }
-    return render(request, "insights/others.html#others" if request.htmx else "insights/others.html", context)
+    response = render(request, "insights/others.html#others" if request.htmx else "insights/others.html", context)
+    response["Vary"] = "HX-Request"  # a fragment for htmx, a page without JavaScript
+    return response
 
 
 @require_POST
