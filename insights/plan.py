@@ -25,20 +25,18 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
 from django.core.cache import cache
-from django.db.models import Count
-from django.db.models.functions import TruncDate
 from django.utils import timezone
 
 from questions.models import Question
 
-from .log import settled_responses
 from .models import StudyPlan
-from .report import ScopeStats, WeaknessReport, agresti_coull
+from .report import HISTORY_DAYS, ScopeStats, WeaknessReport, agresti_coull
 
 REVIEW_DAYS = 7
 DEFAULT_NEW_PER_DAY = 15
 # The streak looks back this far (a longer streak shows as this many days).
 STREAK_WINDOW = 120
+assert STREAK_WINDOW < HISTORY_DAYS, "the streak counts days from the report's history"
 # The dashboard names this many task statements in today's share of new questions.
 SHARES_SHOWN = 4
 # The published bank by task statement changes only when authors publish: cached, and
@@ -227,14 +225,14 @@ class StudyPlanner:
     def streak(self, targets: dict[date, list[int]], *, done_today: int) -> int:
         """Met days in a row, ending yesterday (or today once today's target is met)."""
         first = self.today - timedelta(days=STREAK_WINDOW)
-        done = dict(
-            settled_responses(self.owner_id)
-            .filter(answered_at__gte=timezone.make_aware(datetime.combine(first, datetime.min.time())))
-            .annotate(day=TruncDate("answered_at", tzinfo=timezone.get_current_timezone()))
-            .order_by()
-            .values_list("day")
-            .annotate(questions=Count("item__question__uid", distinct=True))
-        )
+        start = timezone.make_aware(datetime.combine(first, datetime.min.time()))
+        # The report's answers by time reach further back than the window (HISTORY_DAYS), and
+        # the readiness trend reads them too: no query of the streak's own.
+        questions_by_day: dict[date, set[str]] = {}
+        for answered_at, uid, _correct in self.report.history:
+            if answered_at >= start:
+                questions_by_day.setdefault(timezone.localdate(answered_at), set()).add(uid)
+        done = {day: len(uids) for day, uids in questions_by_day.items()}
         done[self.today] = done_today
         days: list[Day] = []
         target = DEFAULT_NEW_PER_DAY

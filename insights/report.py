@@ -45,6 +45,10 @@ TREND_MIN_ANSWERS = 5
 THIN_ANSWERS = 10
 Z = 1.96
 MOCK_HISTORY = 12
+# The readiness trend (insights.trend) draws this many weeks; with the 30 days before its
+# oldest point, that is how far back ``WeaknessReport.history`` reads.
+TREND_WEEKS = 26
+HISTORY_DAYS = TREND_WEEKS * 7 + RECENT_DAYS
 # The report lists this many cards of each review list and counts the rest.
 QUEUE_SHOWN = 10
 
@@ -240,6 +244,21 @@ class WeaknessReport:
         return list(by_question(self.owner_id, now=self.now))
 
     @cached_property
+    def history(self) -> list[tuple[datetime, str, bool]]:
+        """The settled answers of the last ``HISTORY_DAYS`` days as (answered_at, question uid,
+        is_correct), oldest first, in one query of narrow rows: the readiness trend and the
+        study plan's streak both read them."""
+        if self.owner_id is None:
+            return []
+        rows = (
+            settled_responses(self.owner_id)
+            .filter(answered_at__gte=self.now - timedelta(days=HISTORY_DAYS))
+            .order_by()
+            .values_list("answered_at", "item__question__uid", "is_correct")
+        )
+        return sorted(rows, key=lambda row: row[0])
+
+    @cached_property
     def classes(self) -> dict[str, Classification]:
         return classify(row["uid"] for row in self.log) if self.log else {}
 
@@ -261,7 +280,9 @@ class WeaknessReport:
         unknown = Classification(task_id=0)
         by_task = self._scopes(lambda uid: self.classes.get(uid, unknown).task_id)
         domains: dict[int, DomainStats] = {}
+        self._domain_of_task: dict[int, str] = {}
         for task in TaskStatement.objects.select_related("domain").order_by("domain__number", "code"):
+            self._domain_of_task[task.pk] = str(task.domain.number)
             domain = domains.get(task.domain.number)
             if domain is None:
                 domain = domains[task.domain.number] = DomainStats(
@@ -274,6 +295,12 @@ class WeaknessReport:
             domain.tasks.append(stats)
             domain.add(stats)
         return list(domains.values())
+
+    @property
+    def domain_of_task(self) -> dict[int, str]:
+        """Task statement id → its domain's number (``DomainStats.value``), read with the domains."""
+        _ = self.domains  # building the domains fills the map
+        return self._domain_of_task
 
     @property
     def tasks(self) -> list[ScopeStats]:

@@ -36,6 +36,11 @@ from questions.models import Option, Question
 SUSPICIOUS_MIN = 10
 CACHE_KEY = "insights:item-statistics"
 CACHE_SECONDS = 300
+# "How others did" (``first_tries``): per question uid, cached beside the figures it sums,
+# and shown to candidates only once this many have answered (fewer say little and could
+# point at someone).
+FIRST_TRIES_KEY = "insights:first-tries"
+OTHERS_MIN_CANDIDATES = 20
 TOO_HARD = 0.2
 TOO_EASY = 0.95
 
@@ -134,7 +139,27 @@ def item_statistics(question_ids=None) -> dict[int, ItemStats]:
 
 def forget_item_statistics() -> None:
     """Drop the cached figures (``insights.apps`` calls it on edits and deletions)."""
-    cache.delete(CACHE_KEY)
+    cache.delete_many([CACHE_KEY, FIRST_TRIES_KEY])
+
+
+def first_tries() -> dict[str, tuple[int, int]]:
+    """Per question uid: (candidates who answered it, those right on their first try).
+
+    The item statistics' first answers summed over the uid's languages: a candidate's first
+    answer counts once, in the language they gave it. Cached as the statistics are (a
+    candidate's own newest answer may be missing for a few minutes), in a map small enough
+    to read on every feedback; one query besides the statistics when it is not.
+    """
+    tries = cache.get(FIRST_TRIES_KEY)
+    if tries is None:
+        every = item_statistics()
+        tries = {}
+        for pk, uid in Question.objects.order_by().values_list("pk", "uid"):
+            if pk in every:
+                answered, correct = tries.get(uid, (0, 0))
+                tries[uid] = (answered + every[pk].answered, correct + every[pk].correct)
+        cache.set(FIRST_TRIES_KEY, tries, CACHE_SECONDS)
+    return tries
 
 
 def compute_item_statistics() -> dict[int, ItemStats]:

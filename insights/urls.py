@@ -10,4 +10,5 @@ urlpatterns = [
     path("plan/", views.study_plan, name="plan"),
     path("export.csv", views.export, name="export"),
     path("delete/", views.delete_history, name="delete_history"),
+    path("others/<slug:uid>/", views.others, name="others"),
 ]

@@ -1,6 +1,6 @@
 from django.contrib import messages
 from django.db.models import Count, F, Q
-from django.http import HttpResponseBadRequest, StreamingHttpResponse
+from django.http import Http404, HttpResponseBadRequest, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -20,9 +20,12 @@ from . import charts
 from .forms import DeleteHistoryForm, ExamDateForm, PractiseForm, TagOrderForm
 from .history import delete_history as delete_owner_history
 from .history import export_rows
+from .log import settled_responses
 from .plan import new_question_ids, plan_for, set_exam_date
 from .report import WeaknessReport
 from .review import refresh_review_cards, review_queue
+from .stats import OTHERS_MIN_CANDIDATES, first_tries
+from .trend import PASS_MARK, outlook, readiness_trend, trend_chart
 
 MAX_DUE_SESSION = 65
 OPEN_ATTEMPTS = 3
@@ -44,6 +47,7 @@ def _dashboard_context(request: HtmxHttpRequest, *, plan_form: ExamDateForm | No
     )
     if plan_form is None:
         plan_form = ExamDateForm(initial={"exam_date": plan and plan.exam_date})
+    trend = readiness_trend(report) if returning else []
     return {
         "returning": returning,
         "open_attempts": open_attempts,
@@ -52,6 +56,10 @@ def _dashboard_context(request: HtmxHttpRequest, *, plan_form: ExamDateForm | No
         "plan_form": plan_form,
         "weakest": [task for task in report.weakest_tasks if task.answers][:3] if returning else [],
         "score_chart": charts.score_history(report.mocks, width=480, height=150) if returning else None,
+        "trend": trend,
+        "trend_chart": trend_chart(trend, plan.exam_date) if trend else None,
+        "outlook": outlook(report.readiness, plan.exam_date, today=plan.today) if returning else None,
+        "pass_mark": PASS_MARK,
         "now": now,
     }
 
@@ -125,6 +133,29 @@ class _ReportCharts:
 
     def scores(self):
         return charts.score_history(self.report.mocks)
+
+
+@require_GET
+def others(request: HtmxHttpRequest, uid: str):
+    """ "How others did" with a question: the share of candidates right on their first try.
+
+    Practice feedback and a finished mock's review load it lazily (``others_did.html``), so
+    answering never waits for insights. Only for a question the requester has a settled
+    answer to: never before answering, never from a running mock's answers (404 otherwise,
+    as for anything not theirs). Empty below ``OTHERS_MIN_CANDIDATES`` candidates.
+    """
+    owner_id = owner_id_for(request)
+    if owner_id is None or not settled_responses(owner_id).filter(item__question__uid=uid).exists():
+        raise Http404
+    answered, correct = first_tries().get(uid, (0, 0))
+    context = {
+        "uid": uid,
+        "candidates": answered,
+        "share": correct / answered if answered >= OTHERS_MIN_CANDIDATES else None,
+    }
+    response = render(request, "insights/others.html#others" if request.htmx else "insights/others.html", context)
+    response["Vary"] = "HX-Request"  # a fragment for htmx, a page without JavaScript
+    return response
 
 
 @require_POST

@@ -55,5 +55,5 @@ def test_bench_report_times_the_report_for_the_busiest_owner(bank):
         "report, warm",
         "dashboard, warm",
         "report, cold",
-        "study plan",
+        "planning figures",
     ]

@@ -57,6 +57,7 @@ NOT_OWNED = {
     "questions:report_problem": "a question's uid: anyone may report a problem with a published question",
     "accounts:password_reset_confirm": "a signed one-time token: only whoever holds the mailed link gets in",
     "questions:image": "a question image named by the SHA-256 of its content: shown to whoever sees the question",
+    "insights:others": "a question's uid: a bank-wide figure, shown only to whoever has a settled answer to it",
 }
 
 
