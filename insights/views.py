@@ -60,6 +60,8 @@ def _dashboard_context(
     if limits_form is None:
         limits = {"new_cap": plan and plan.new_cap, "review_cap": plan and plan.review_cap}
         limits_form = DailyLimitsForm(initial=limits)
+    # From the cards the plan already read: the forecast costs no query.
+    queue = review_queue(report.cards, now=now) if returning else None
     return {
         "returning": returning,
         "open_attempts": open_attempts,
@@ -67,8 +69,8 @@ def _dashboard_context(
         "plan": plan,
         "plan_form": plan_form,
         "limits_form": limits_form,
-        # From the cards the plan already read: the forecast costs no query.
-        "queue": review_queue(report.cards, now=now) if returning else None,
+        "queue": queue,
+        "ahead_count": _session_size(len(queue.this_week), plan.reviews_left) if queue else 0,
         # The plan's fragments are also rendered by the forms' POST views: come back to the dashboard.
         "practise_next": reverse("dashboard"),
         "weakest": [task for task in report.weakest_tasks if task.answers][:3] if returning else [],
@@ -210,12 +212,17 @@ def practise(request: HtmxHttpRequest):
     return _go(request, attempt.get_absolute_url())
 
 
+def _session_size(due: int, reviews_left: int | None) -> int:
+    """How many of ``due`` questions a review session takes: up to a mock's length and the daily limit."""
+    return min(due, MAX_DUE_SESSION, MAX_DUE_SESSION if reviews_left is None else reviews_left)
+
+
 def _due_question_ids(owner_id: int, *, now, ahead: bool = False, limit: int | None = None) -> list[int]:
     """One question id per question due today (most overdue first), or with ``ahead`` due in
     the next days (soonest first), up to a full mock's length and the daily review limit."""
     queue = review_queue(refresh_review_cards(owner_id), now=now)
-    limit = MAX_DUE_SESSION if limit is None else min(limit, MAX_DUE_SESSION)
-    uids = (queue.ahead_uids if ahead else queue.due_uids)[:limit]
+    uids = queue.ahead_uids if ahead else queue.due_uids
+    uids = uids[: _session_size(len(uids), limit)]
     ids = dict(Question.objects.filter(uid__in=uids).order_by("-language").values_list("uid", "pk"))
     return [ids[uid] for uid in uids if uid in ids]
 

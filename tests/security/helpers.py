@@ -6,6 +6,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 
 from accounts.models import Owner
 from exams.models import Attempt, AttemptItem, Bookmark, Response
+from insights.models import ReviewCard, SelfGrade
 from questions.models import ProblemReport
 
 PARAMETER = re.compile(r"<(?:\w+:)?\w+>")
@@ -42,4 +43,6 @@ def fingerprint() -> dict:
         ),
         "bookmarks": list(Bookmark.objects.order_by("pk").values_list("pk", "owner_id", "question_uid")),
         "reports": list(ProblemReport.objects.order_by("pk").values_list("pk", "owner_id", "question_id")),
+        "self_grades": list(SelfGrade.objects.order_by("pk").values_list("pk", "rating")),
+        "review_cards": list(ReviewCard.objects.order_by("pk").values_list("pk", "owner_id", "due", "suspended")),
     }
