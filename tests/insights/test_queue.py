@@ -295,7 +295,9 @@ def test_limits_as_htmx_return_the_plan_and_the_review_card_out_of_band(client, 
     page = reply.content.decode()
     assert page.lstrip().startswith('<section id="study-plan"')
     assert "Your daily limits are saved." in page
-    assert '<section id="review-card" class="card review-card" aria-labelledby="due-heading" hx-swap-oob="true">' in page
+    assert (
+        '<section id="review-card" class="card review-card" aria-labelledby="due-heading" hx-swap-oob="true">' in page
+    )
     assert "Daily limit: 10 reviews, 10 left today." in page
     assert "<nav" not in page
     assert 'name="next" value="/"' in page  # a practice start from the fragment comes back to the dashboard
@@ -309,7 +311,7 @@ def test_a_bad_limit_is_refused_in_the_page(client, guest, bank):
 
     page = reply.content.decode()
     assert "Ensure this value is greater than or equal to 0." in page
-    assert "<details class=\"plan-limits\" open>" in page
+    assert '<details class="plan-limits" open>' in page
     assert not StudyPlan.objects.filter(new_cap__isnull=False).exists()
 
 
