@@ -5,14 +5,18 @@ from datetime import date, timedelta
 
 import pytest
 import time_machine
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from fsrs import Rating
 
 from accounts.models import Owner
+from exams.attempts import start_practice
 from exams.models import Attempt
 from insights.models import ReviewCard, SelfGrade, StudyPlan
 from insights.review import FORECAST_DAYS, refresh_review_cards, replay, review_queue
-from tests.factories import AttemptFactory, GuestOwnerFactory, QuestionFactory, UserFactory
+from tests.answers import item_fields
+from tests.factories import AttemptFactory, GuestOwnerFactory, QuestionFactory, UserFactory, make_single_question
 
 from .helpers import NOW, answer
 
@@ -457,3 +461,22 @@ def test_suspend_of_a_card_one_does_not_own_is_not_found(client, guest):
     assert not ReviewCard.objects.get().suspended
     assert client.post(reverse("insights:suspend"), {"question_uid": "no such/uid"}).status_code == 400
     assert client.get(reverse("insights:suspend")).status_code == 405
+
+
+@pytest.mark.django_db
+def test_answering_offers_the_self_grade_without_touching_insights(client, guest):
+    """The answer's own reply carries the buttons, yet no query of it reads or writes insights' tables."""
+    question = make_single_question()
+    session = start_practice(guest.pk, scope={"kind": "all"}, count=1, language="en", now=NOW)
+    item = session.items.get()
+
+    with CaptureQueriesContext(connection) as queries:
+        reply = client.post(
+            reverse("exams:answer", args=[session.pk, 1]),
+            {"seq": "1", "spent": "4000", **item_fields(item, item.snapshot["key"])},
+            headers=HTMX,
+        )
+
+    assert reply.status_code == 200 and question.uid == item.snapshot["uid"]
+    assert f'action="{reverse("insights:self_grade", args=[session.pk, 1])}"' in reply.content.decode()
+    assert [query["sql"] for query in queries if "insights_" in query["sql"]] == []
