@@ -275,6 +275,7 @@ def test_daily_limits_cap_todays_target(client, guest, bank):
     plan = client.get(reverse("dashboard")).context["plan"]
     assert (plan.new_cap, plan.review_cap) == (4, 3)
     assert (plan.reviews, plan.new) == (3, 4)  # set again from the limits: 6 due, 15 a day by default
+    assert "Your daily limit caps new questions at 4 a day." in client.get(reverse("dashboard")).content.decode()
     assert StudyPlan.objects.get().limits_set_at == NOW
 
 
