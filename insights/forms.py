@@ -7,11 +7,13 @@ from django.utils.translation import gettext_lazy as _
 
 from questions.models import Domain, Tag, TaskStatement
 
+from .models import SelfGrade
 from .report import TAG_ORDERS
 
 SCOPES_WITH_VALUE = {"domain": Domain, "task": TaskStatement, "tag": Tag}
-# "new": today's new questions of the study plan (insights.plan).
-SCOPE_KINDS = [*SCOPES_WITH_VALUE, "due", "new", "all"]
+# "new": today's new questions of the study plan (insights.plan); "ahead": study ahead,
+# the review cards due in the next days (insights.review).
+SCOPE_KINDS = [*SCOPES_WITH_VALUE, "due", "ahead", "new", "all"]
 COUNTS = [(10, "10"), (20, "20"), (65, "65")]
 
 
@@ -89,3 +91,38 @@ class ExamDateForm(forms.Form):
         if day is not None and day > today + datetime.timedelta(days=730):
             raise forms.ValidationError(self.error_messages["far"], code="far")
         return day
+
+
+class DailyLimitsForm(forms.Form):
+    """The study plan's daily limits; an empty field is no limit."""
+
+    new_cap = forms.IntegerField(
+        label=_("New questions a day, at most"),
+        required=False,
+        min_value=0,
+        max_value=500,
+        widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
+    )
+    review_cap = forms.IntegerField(
+        label=_("Reviews a day, at most"),
+        required=False,
+        min_value=0,
+        max_value=500,
+        help_text=_("Leave empty for no limit."),
+        widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
+    )
+
+
+class SelfGradeForm(forms.Form):
+    """A grade from the feedback's four buttons; empty withdraws it (the inferred grade counts again)."""
+
+    grade = forms.TypedChoiceField(
+        choices=[("", ""), *SelfGrade.Rating.choices], coerce=int, required=False, empty_value=None
+    )
+
+
+class SuspendForm(forms.Form):
+    """Suspend a question's review card ("1") or resume it ("0")."""
+
+    question_uid = forms.SlugField(max_length=80)
+    suspended = forms.TypedChoiceField(choices=[("1", "1"), ("0", "0")], coerce=lambda value: value == "1")

@@ -1,7 +1,10 @@
-"""What insights keeps: a cache of each owner's review schedule, and the item-statistics page.
+"""What insights keeps: a cache of each owner's review schedule, what the candidate tells
+the planner (exam date, daily limits, self-grades, suspended questions), and the
+item-statistics page.
 
-Everything here is derived from the response log in ``exams``; deleting a cache row
-loses nothing, it is rebuilt from the log on the next read (see ``insights.review``).
+The schedule is derived from the response log in ``exams`` (with the self-grades that
+annotate it); deleting a card row loses nothing but its ``suspended`` flag, the rest is
+rebuilt from the log on the next read (see ``insights.review``).
 """
 
 from datetime import UTC, datetime
@@ -10,6 +13,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Owner
+from exams.models import Response
 from questions.models import Question
 
 
@@ -39,6 +43,9 @@ class ReviewCard(models.Model):
     reviews = models.PositiveIntegerField(_("reviews"))
     lapses = models.PositiveIntegerField(_("lapses"))
     watermark = models.DateTimeField(_("newest response replayed"))
+    # The candidate's choice, not derived from the log: a suspended question leaves the
+    # queue (due lists, forecast, today's target) until resumed. Replays keep it.
+    suspended = models.BooleanField(_("suspended"), default=False)
 
     objects = ReviewCardQuerySet.as_manager()
 
@@ -55,12 +62,20 @@ class ReviewCard(models.Model):
 
     @classmethod
     def merge_owner(cls, source: Owner, target: Owner) -> None:
-        """Drop both owners' cards: the merged log replays into a fresh schedule on next read.
+        """Give the account one card per question, every one stale, so the merged log replays
+        into a fresh schedule on next read; a question either owner suspended stays suspended.
 
-        Moving the guest's rows would collide with the account's cards for the same
-        question, and neither row alone reflects both histories.
+        Neither owner's card alone reflects both histories: ``reviews`` 0 matches no
+        question's answer count, which marks the card stale (``insights.review``).
         """
-        cls.objects.filter(owner__in=[source, target]).delete()
+        suspended = list(
+            cls.objects.filter(owner__in=[source, target], suspended=True).values_list("question_uid", flat=True)
+        )
+        taken = cls.objects.filter(owner=target).values("question_uid")
+        cls.objects.filter(owner=source, question_uid__in=taken).delete()
+        cls.objects.filter(owner=source).update(owner=target)
+        cls.objects.filter(owner=target).update(reviews=0)
+        cls.objects.filter(owner=target, question_uid__in=suspended).update(suspended=True)
 
 
 class ItemStatistic(Question):
@@ -84,6 +99,10 @@ class StudyPlan(models.Model):
     # {"2026-06-15": [reviews, new]}: the target as first set that day, the last STREAK_WINDOW days.
     targets = models.JSONField(_("daily targets"), default=dict, blank=True)
     date_set_at = models.DateTimeField(_("exam date set at"), null=True, blank=True)
+    # Daily limits the candidate sets; None is no limit (see insights.plan).
+    new_cap = models.PositiveSmallIntegerField(_("new questions a day at most"), null=True, blank=True)
+    review_cap = models.PositiveSmallIntegerField(_("reviews a day at most"), null=True, blank=True)
+    limits_set_at = models.DateTimeField(_("daily limits set at"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("study plan")
@@ -94,8 +113,9 @@ class StudyPlan(models.Model):
 
     @classmethod
     def merge_owner(cls, source: Owner, target: Owner) -> None:
-        """The exam date set last wins (the guest's on a tie: this browser just used it); the
-        daily targets of both are kept, the account's on a day both have."""
+        """The exam date set last wins (the guest's on a tie: this browser just used it), and
+        so do the daily limits; the daily targets of both are kept, the account's on a day
+        both have."""
         plans = {plan.owner_id: plan for plan in cls.objects.filter(owner__in=[source, target])}
         guest, account = plans.get(source.pk), plans.get(target.pk)
         if guest is None:
@@ -106,6 +126,37 @@ class StudyPlan(models.Model):
         never = datetime.min.replace(tzinfo=UTC)
         if (guest.date_set_at or never) >= (account.date_set_at or never):
             account.exam_date, account.date_set_at = guest.exam_date, guest.date_set_at
+        if (guest.limits_set_at or never) >= (account.limits_set_at or never):
+            account.new_cap, account.review_cap = guest.new_cap, guest.review_cap
+            account.limits_set_at = guest.limits_set_at
         account.targets = {**guest.targets, **account.targets}
         guest.delete()
-        account.save(update_fields=["exam_date", "date_set_at", "targets"])
+        account.save(update_fields=["exam_date", "date_set_at", "new_cap", "review_cap", "limits_set_at", "targets"])
+
+
+class SelfGrade(models.Model):
+    """The grade a candidate gave their own practice answer after its feedback (Again, Hard,
+    Good, Easy): it replaces the grade ``insights.review`` infers from the answer.
+
+    It annotates the response log, so it follows its response everywhere (an account
+    merge moves the attempt; deleting history deletes it), and replays read it.
+    """
+
+    class Rating(models.IntegerChoices):
+        AGAIN = 1, _("Again")
+        HARD = 2, _("Hard")
+        GOOD = 3, _("Good")
+        EASY = 4, _("Easy")
+
+    response = models.OneToOneField(
+        Response, on_delete=models.CASCADE, primary_key=True, related_name="self_grade", verbose_name=_("response")
+    )
+    rating = models.PositiveSmallIntegerField(_("grade"), choices=Rating.choices)
+    graded_at = models.DateTimeField(_("graded at"))
+
+    class Meta:
+        verbose_name = _("self-grade")
+        verbose_name_plural = _("self-grades")
+
+    def __str__(self) -> str:
+        return f"{self.response}: {self.get_rating_display()}"

@@ -12,8 +12,13 @@ How today's target is computed (the dashboard and docs/study-plan.md say the sam
   questions, weighted to the weakest: a task statement's weight is its unseen questions
   × (1 − its Agresti–Coull accuracy), the same adjusted accuracy that orders the
   weakness report (50 % for a task statement never answered).
+- *Daily limits* (``StudyPlan.new_cap`` and ``review_cap``, none by default) cap both
+  figures. The review limit also caps the sessions "Practise due questions" and "Study
+  ahead" start: at most the limit less the reviews already done today (questions answered
+  today that were first answered before).
 - The target is fixed the first time the dashboard shows it on a day (``StudyPlan.targets``),
-  so answering due questions does not shrink it; changing the exam date sets it again.
+  so answering due questions does not shrink it; changing the exam date or the limits sets
+  it again.
 - *progress*: distinct questions answered today (settled answers, any mode). A day's
   target is *met* when that count reaches it (at least one question). The *streak* counts
   the met days up to yesterday, plus today once it is met. A day on which the dashboard
@@ -25,10 +30,12 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
 from django.core.cache import cache
+from django.db.models import F, Max, Min
 from django.utils import timezone
 
 from questions.models import Question
 
+from .log import settled_responses
 from .models import StudyPlan
 from .report import HISTORY_DAYS, ScopeStats, WeaknessReport, agresti_coull
 
@@ -62,6 +69,10 @@ class TaskShare:
         )
         accuracy, _ = agresti_coull(correct, answers)
         return self.unseen * (1 - accuracy)
+
+
+def capped(count: int, cap: int | None) -> int:
+    return count if cap is None else min(count, cap)
 
 
 def new_per_day(unseen: int, days_left: int | None) -> int:
@@ -125,6 +136,8 @@ class StudyPlanView:
     unseen: int
     bank: int
     streak: int
+    new_cap: int | None = None
+    review_cap: int | None = None
     shares: list[TaskShare] = field(default_factory=list)
 
     @property
@@ -151,6 +164,16 @@ class StudyPlanView:
     def new_left(self) -> int:
         """New questions still to answer today (what "Learn new questions" starts)."""
         return max(0, min(self.new - self.new_done, self.unseen))
+
+    @property
+    def reviews_done(self) -> int:
+        """Questions answered today that had been answered before today."""
+        return self.done - self.new_done
+
+    @property
+    def reviews_left(self) -> int | None:
+        """Reviews the daily limit still allows today (None: no limit)."""
+        return None if self.review_cap is None else max(0, self.review_cap - self.reviews_done)
 
     @property
     def progress_percent(self) -> int:
@@ -199,8 +222,8 @@ class StudyPlanner:
         if self.today not in targets:
             # The morning's figures: what is left unseen now plus what was already learnt today.
             targets[self.today] = [
-                self.report.due_today + (done - new_done),
-                new_per_day(unseen + new_done, days_left),
+                capped(self.report.due_today + (done - new_done), stored.review_cap),
+                capped(new_per_day(unseen + new_done, days_left), stored.new_cap),
             ]
             stored.targets = {day.isoformat(): value for day, value in sorted(targets.items()) if day >= first}
             # One upsert, whether the row exists or not (two tabs write the same figures).
@@ -218,6 +241,8 @@ class StudyPlanner:
             unseen=unseen,
             bank=bank,
             streak=self.streak(targets, done_today=done),
+            new_cap=stored.new_cap,
+            review_cap=stored.review_cap,
         )
         plan.shares = share_out(plan.new_left, shares)[:SHARES_SHOWN]
         return plan
@@ -259,6 +284,31 @@ def set_exam_date(owner_id: int, exam_date: date | None, *, now: datetime) -> No
     plan.exam_date, plan.date_set_at = exam_date, now
     plan.targets.pop(timezone.localdate(now).isoformat(), None)
     plan.save()
+
+
+def set_daily_limits(owner_id: int, *, new_cap: int | None, review_cap: int | None, now: datetime) -> None:
+    """Set (or clear, with None) the daily limits; today's target is set again from them on the next view."""
+    plan = StudyPlan.objects.filter(owner_id=owner_id).first() or StudyPlan(owner_id=owner_id)
+    plan.new_cap, plan.review_cap, plan.limits_set_at = new_cap, review_cap, now
+    plan.targets.pop(timezone.localdate(now).isoformat(), None)
+    plan.save()
+
+
+def reviews_left_today(owner_id: int, *, now: datetime) -> int | None:
+    """How many reviews the daily limit still allows today (None: no limit); two queries at most."""
+    cap = StudyPlan.objects.filter(owner_id=owner_id).values_list("review_cap", flat=True).first()
+    if cap is None:
+        return None
+    start = timezone.make_aware(datetime.combine(timezone.localdate(now), datetime.min.time()))
+    done = (
+        settled_responses(owner_id)
+        .order_by()
+        .values(uid=F("item__question__uid"))
+        .annotate(first=Min("answered_at"), newest=Max("answered_at"))
+        .filter(newest__gte=start, first__lt=start)
+        .count()
+    )
+    return max(0, cap - done)
 
 
 def new_question_ids(owner_id: int, report: WeaknessReport, *, now: datetime, language: str) -> list[int]:

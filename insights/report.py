@@ -360,9 +360,11 @@ class WeaknessReport:
 
     @cached_property
     def queue(self) -> Queue:
-        """Due today, due this week, and chronic misses; the first QUEUE_SHOWN of each list carry their question."""
+        """Due today, due in the next days, chronic misses and suspended questions; the first
+        QUEUE_SHOWN of each list carry their question."""
         queue = review_queue(self.cards, now=self.now)
-        shown = queue.today[:QUEUE_SHOWN] + queue.this_week[:QUEUE_SHOWN] + queue.leeches[:QUEUE_SHOWN]
+        lists = (queue.today, queue.this_week, queue.leeches, queue.suspended)
+        shown = [card for cards in lists for card in cards[:QUEUE_SHOWN]]
         attach_questions(shown, owner_id=self.owner_id)
         return queue
 

@@ -1,9 +1,11 @@
 from django.contrib import messages
 from django.db.models import Count, F, Q
-from django.http import Http404, HttpResponseBadRequest, StreamingHttpResponse
+from django.http import Http404, HttpResponse, HttpResponseBadRequest, StreamingHttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import HttpResponseClientRedirect
@@ -17,14 +19,23 @@ from questions.models import Question, interface_language
 from quizapp.htmx import HtmxHttpRequest, render_page
 
 from . import charts
-from .forms import DeleteHistoryForm, ExamDateForm, PractiseForm, TagOrderForm
+from .forms import (
+    DailyLimitsForm,
+    DeleteHistoryForm,
+    ExamDateForm,
+    PractiseForm,
+    SelfGradeForm,
+    SuspendForm,
+    TagOrderForm,
+)
 from .history import delete_history as delete_owner_history
 from .history import export_rows
 from .log import settled_responses
-from .plan import new_question_ids, plan_for, set_exam_date
+from .plan import new_question_ids, plan_for, reviews_left_today, set_daily_limits, set_exam_date
 from .report import WeaknessReport
-from .review import refresh_review_cards, review_queue
+from .review import grade_answer, refresh_review_cards, review_queue, suspend
 from .stats import OTHERS_MIN_CANDIDATES, first_tries
+from .templatetags.insights_review import self_grade_context
 from .trend import PASS_MARK, outlook, readiness_trend, trend_chart
 
 MAX_DUE_SESSION = 65
@@ -36,7 +47,9 @@ def dashboard(request: HtmxHttpRequest):
     return render(request, "insights/dashboard.html", _dashboard_context(request))
 
 
-def _dashboard_context(request: HtmxHttpRequest, *, plan_form: ExamDateForm | None = None) -> dict:
+def _dashboard_context(
+    request: HtmxHttpRequest, *, plan_form: ExamDateForm | None = None, limits_form: DailyLimitsForm | None = None
+) -> dict:
     owner_id = owner_id_for(request)
     now = timezone.now()
     report = WeaknessReport(owner_id, now=now)
@@ -48,12 +61,22 @@ def _dashboard_context(request: HtmxHttpRequest, *, plan_form: ExamDateForm | No
     if plan_form is None:
         plan_form = ExamDateForm(initial={"exam_date": plan and plan.exam_date})
     trend = readiness_trend(report) if returning else []
+    if limits_form is None:
+        limits = {"new_cap": plan and plan.new_cap, "review_cap": plan and plan.review_cap}
+        limits_form = DailyLimitsForm(initial=limits)
+    # From the cards the plan already read: the forecast costs no query.
+    queue = review_queue(report.cards, now=now) if returning else None
     return {
         "returning": returning,
         "open_attempts": open_attempts,
         "report": report,
         "plan": plan,
         "plan_form": plan_form,
+        "limits_form": limits_form,
+        "queue": queue,
+        "ahead_count": _session_size(len(queue.this_week), plan.reviews_left) if queue else 0,
+        # The plan's fragments are also rendered by the forms' POST views: come back to the dashboard.
+        "practise_next": reverse("dashboard"),
         "weakest": [task for task in report.weakest_tasks if task.answers][:3] if returning else [],
         "score_chart": charts.score_history(report.mocks, width=480, height=150) if returning else None,
         "trend": trend,
@@ -77,6 +100,26 @@ def study_plan(request: HtmxHttpRequest):
     if request.htmx and request.headers.get("HX-Target") == "study-plan":
         return render(request, "insights/dashboard.html#study-plan", _dashboard_context(request))
     messages.success(request, _("Your study plan is updated."))
+    return _go(request, reverse("dashboard"))
+
+
+@require_POST
+def daily_limits(request: HtmxHttpRequest):
+    """Set or clear the daily limits on new questions and reviews; today's target is set again."""
+    form = DailyLimitsForm(request.POST)
+    if not form.is_valid():
+        context = _dashboard_context(request, limits_form=form)
+        template = "insights/dashboard.html#study-plan" if request.htmx and context["returning"] else None
+        return render(request, template or "insights/dashboard.html", context)
+    owner_id = get_or_create_owner_id(request)
+    set_daily_limits(owner_id, **form.cleaned_data, now=timezone.now())
+    if request.htmx and request.headers.get("HX-Target") == "study-plan":
+        # The review card beside the plan says the limit too: it comes along out of band.
+        context = _dashboard_context(request) | {"limits_saved": True}
+        page = render_to_string("insights/dashboard.html#study-plan", context, request)
+        page += render_to_string("insights/dashboard.html#review-card", context | {"oob": True}, request)
+        return HttpResponse(page)
+    messages.success(request, _("Your daily limits are saved."))
     return _go(request, reverse("dashboard"))
 
 
@@ -171,18 +214,26 @@ def practise(request: HtmxHttpRequest):
     check_start_rate(request, owner_id)
     now = timezone.now()
     scope, count, question_ids = form.cleaned_data["scope"], form.cleaned_data["count"], None
-    if scope["kind"] == "due":
-        question_ids = _due_question_ids(owner_id, now=now)
-        count = len(question_ids)
+    nothing = _("No published questions match this choice yet.")
+    if scope["kind"] in ("due", "ahead"):
+        ahead = scope["kind"] == "ahead"
+        left = reviews_left_today(owner_id, now=now)
+        question_ids = _due_question_ids(owner_id, now=now, ahead=ahead, limit=left)
+        scope, count = {"kind": "due"}, len(question_ids)
+        if left == 0:
+            nothing = _("You have reached today's review limit.")
+        elif ahead:
+            nothing = _("Nothing is due in the next days.")
+        else:
+            nothing = _("Nothing is due for review today.")
     elif scope["kind"] == "new":
         report = WeaknessReport(owner_id, now=now)
         question_ids = new_question_ids(owner_id, report, now=now, language=interface_language())
         scope, count = {"kind": "unseen"}, len(question_ids)
+        nothing = _("No new questions are left for today.")
     try:
-        if scope["kind"] == "due" and not question_ids:
-            raise NotEnoughQuestions(_("Nothing is due for review today."))
-        if scope["kind"] == "unseen" and question_ids == []:
-            raise NotEnoughQuestions(_("No new questions are left for today."))
+        if question_ids == []:
+            raise NotEnoughQuestions(nothing)
         attempt = start_practice(
             owner_id, scope=scope, count=count, language=interface_language(), question_ids=question_ids, now=now
         )
@@ -192,9 +243,17 @@ def practise(request: HtmxHttpRequest):
     return _go(request, attempt.get_absolute_url())
 
 
-def _due_question_ids(owner_id: int, *, now) -> list[int]:
-    """One question id per question due today (most overdue first), up to a full mock's length."""
-    uids = review_queue(refresh_review_cards(owner_id), now=now).due_uids[:MAX_DUE_SESSION]
+def _session_size(due: int, reviews_left: int | None) -> int:
+    """How many of ``due`` questions a review session takes: up to a mock's length and the daily limit."""
+    return min(due, MAX_DUE_SESSION, MAX_DUE_SESSION if reviews_left is None else reviews_left)
+
+
+def _due_question_ids(owner_id: int, *, now, ahead: bool = False, limit: int | None = None) -> list[int]:
+    """One question id per question due today (most overdue first), or with ``ahead`` due in
+    the next days (soonest first), up to a full mock's length and the daily review limit."""
+    queue = review_queue(refresh_review_cards(owner_id), now=now)
+    uids = queue.ahead_uids if ahead else queue.due_uids
+    uids = uids[: _session_size(len(uids), limit)]
     ids = dict(Question.objects.filter(uid__in=uids).order_by("-language").values_list("uid", "pk"))
     return [ids[uid] for uid in uids if uid in ids]
 
@@ -227,3 +286,65 @@ def delete_history(request: HtmxHttpRequest):
         answers = Response.objects.filter(item__attempt__owner_id=owner_id).count()
     context = {"form": form, "answers": answers}
     return render_page(request, "insights/delete_history.html", context, partials=("delete-form",))
+
+
+@require_POST
+def self_grade(request: HtmxHttpRequest, pk: int, position: int):
+    """Grade one's own practice answer after its feedback (Again, Hard, Good, Easy, or back to
+    the grade inferred from the answer); its question is rescheduled at once.
+
+    Its own view, so saving an answer never calls insights; 404 for anyone else's answer.
+    """
+    owner_id = owner_id_for(request)
+    response = None
+    if owner_id is not None:
+        response = (
+            Response.objects.select_related("item__attempt", "item__question")
+            .filter(item__attempt_id=pk, item__position=position)
+            .filter(item__attempt__owner_id=owner_id, item__attempt__mode=Mode.PRACTICE)
+            .first()
+        )
+    if response is None:
+        raise Http404
+    form = SelfGradeForm(request.POST)
+    if not form.is_valid():
+        return HttpResponseBadRequest(_("Choose Again, Hard, Good or Easy."))
+    rating = form.cleaned_data["grade"]
+    card = grade_answer(response, rating, now=timezone.now())
+    if request.htmx:
+        context = self_grade_context(pk, position, rating, due=card.due)
+        return render(request, "insights/includes/self_grade.html", context)
+    saved = _("Your grade is saved: the question is due again on %(date)s.") % {"date": _day(card.due)}
+    messages.success(request, saved)
+    return redirect("practice:question", pk, position)
+
+
+def _day(moment) -> str:
+    return date_format(timezone.localtime(moment), "DATE_FORMAT")
+
+
+@require_POST
+def suspend_card(request: HtmxHttpRequest):
+    """Suspend a question's review card (a chronic miss leaves the queue) or resume it."""
+    form = SuspendForm(request.POST)
+    if not form.is_valid():
+        return HttpResponseBadRequest(_("Unknown question."))
+    owner_id = owner_id_for(request)
+    uid, suspended = form.cleaned_data["question_uid"], form.cleaned_data["suspended"]
+    if owner_id is None or not suspend(owner_id, uid, suspended=suspended):
+        raise Http404
+    if suspended:
+        done = _("The question is suspended: it stays out of your reviews until you resume it.")
+    else:
+        done = _("The question is back in your reviews.")
+    if request.htmx and request.htmx.target == "review-queue":
+        now = timezone.now()
+        context = {
+            "report": WeaknessReport(owner_id, now=now),
+            "now": now,
+            "queue_changed": done,
+            "practise_next": reverse("insights:report"),
+        }
+        return render(request, "insights/report.html#review-queue", context)
+    messages.success(request, done)
+    return _go(request, reverse("insights:report") + "#queue-heading")

@@ -6,6 +6,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 
 from accounts.models import Owner
 from exams.models import Attempt, AttemptItem, Bookmark, Response
+from insights.models import ReviewCard, SelfGrade
 from notes.models import Note
 from questions.models import ProblemReport
 
@@ -44,4 +45,6 @@ def fingerprint() -> dict:
         "bookmarks": list(Bookmark.objects.order_by("pk").values_list("pk", "owner_id", "question_uid")),
         "notes": list(Note.objects.order_by("pk").values_list("pk", "owner_id", "question_uid", "text")),
         "reports": list(ProblemReport.objects.order_by("pk").values_list("pk", "owner_id", "question_id")),
+        "self_grades": list(SelfGrade.objects.order_by("pk").values_list("pk", "rating")),
+        "review_cards": list(ReviewCard.objects.order_by("pk").values_list("pk", "owner_id", "due", "suspended")),
     }

@@ -48,6 +48,7 @@ MATRIX = {
     "practice:discard": (["POST"], lambda s: [s.practice.pk], lambda s: {}),
     "exams:retake": (["POST"], lambda s: [s.finished.pk], lambda s: {}),
     "exams:missed": (["POST"], lambda s: [s.finished.pk], lambda s: {}),
+    "insights:self_grade": (["POST"], lambda s: [s.practice.pk, 1], lambda s: {"grade": "4"}),
 }
 # Routes whose parameter names something public, with the reason; each has its own check.
 NOT_OWNED = {
