@@ -10,15 +10,18 @@ register = template.Library()
 @register.inclusion_tag("insights/includes/self_grade.html", takes_context=True)
 def self_grade_form(context):
     """The feedback's "How well did you know it?" buttons, from what the practice page has:
-    ``session``, ``item`` and (on a page view) the item's ``response``.
+    ``session`` and ``item`` (on a page view, the item's stored response).
 
     The grade already given is read on a page view only: the answer's own reply (a POST)
     must not call insights, and an answer just saved has no grade yet.
     """
     request = context.get("request")
-    response = context.get("response")
     rating = None
-    if response is not None and request is not None and request.method == "GET":
+    if request is not None and request.method == "GET":
+        response = getattr(context["item"], "response", None)  # None before an answer (no row)
+    else:
+        response = None
+    if response is not None:
         rating = SelfGrade.objects.filter(response=response).values_list("rating", flat=True).first()
     return self_grade_context(context["session"].pk, context["item"].position, rating) | {
         "csrf_token": context.get("csrf_token")
