@@ -19,6 +19,8 @@ import xml.etree.ElementTree as ET
 from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import DefusedXMLParser
 
+from questions import types as question_types
+
 from .base import (
     CLI_HINTS,
     FALSE,
@@ -30,8 +32,6 @@ from .base import (
     ParseResult,
     QuestionData,
     UidMaker,
-    correct_weight,
-    is_true_false,
     several_full_credit,
     task_from_category,
     to_markdown,
@@ -331,7 +331,7 @@ def _question(
 # --- writing ---------------------------------------------------------------------------
 
 
-def _text_node(parent, tag: str, text: str, *, text_format: str | None = "markdown"):
+def text_node(parent, tag: str, text: str, *, text_format: str | None = "markdown"):
     node = ET.SubElement(parent, tag, {"format": text_format} if text_format else {})
     ET.SubElement(node, "text").text = text
     return node
@@ -347,13 +347,13 @@ def dump(questions: list[QuestionData], *, categories: dict[str, str]) -> str:
             task = data.task
             if data.task:
                 category = ET.SubElement(quiz, "question", {"type": "category"})
-                _text_node(category, "category", categories.get(data.task, data.task), text_format=None)
+                text_node(category, "category", categories.get(data.task, data.task), text_format=None)
         case = data.case_study
         if case and case.scenario is not None and (case.uid, data.language) not in described:
             described.add((case.uid, data.language))
             description = ET.SubElement(quiz, "question", {"type": "description"})
-            _text_node(description, "name", case.uid, text_format=None)
-            _text_node(description, "questiontext", case.scenario)
+            text_node(description, "name", case.uid, text_format=None)
+            text_node(description, "questiontext", case.scenario)
             ET.SubElement(description, "idnumber").text = case.uid
             ET.SubElement(description, "quizapp", {"language": data.language})
         _question_element(quiz, data)
@@ -362,59 +362,23 @@ def dump(questions: list[QuestionData], *, categories: dict[str, str]) -> str:
 
 
 def _question_element(quiz, data: QuestionData) -> None:
-    true_false = is_true_false(data)
-    kind = {"single": "multichoice", "multiple": "multichoice", "ordering": "ordering", "matching": "matching"}[
-        data.type
-    ]
-    if true_false:
-        kind = "truefalse"
+    question_type = question_types.get(data.type)
+    kind = question_type.moodle_type(data)
+    if kind is None:
+        quiz.append(ET.Comment(f" {data.uid}: {question_type.label} questions have no Moodle XML form. "))
+        return
     question = ET.SubElement(quiz, "question", {"type": kind})
-    _text_node(question, "name", data.uid, text_format=None)
-    _text_node(question, "questiontext", data.stem)
-    _text_node(question, "generalfeedback", data.explanation)
+    text_node(question, "name", data.uid, text_format=None)
+    text_node(question, "questiontext", data.stem)
+    text_node(question, "generalfeedback", data.explanation)
     ET.SubElement(question, "defaultgrade").text = "1"
     ET.SubElement(question, "hidden").text = "0"
     ET.SubElement(question, "idnumber").text = data.uid
-    correct = sum(option.correct for option in data.options)
-    if true_false:
-        for option in data.options:
-            answer = ET.SubElement(
-                question, "answer", {"fraction": "100" if option.correct else "0", "format": "moodle_auto_format"}
-            )
-            ET.SubElement(answer, "text").text = option.text.lower()
-            _text_node(answer, "feedback", option.rationale)
-    elif data.type in ("single", "multiple"):
-        ET.SubElement(question, "single").text = "true" if data.type == "single" else "false"
-        ET.SubElement(question, "shuffleanswers").text = "true"
-        ET.SubElement(question, "answernumbering").text = "abc"
-        for option in data.options:
-            if data.type == "single":
-                fraction = "100" if option.correct else "0"
-            else:
-                fraction = correct_weight(correct) if option.correct else "-100"
-            answer = ET.SubElement(question, "answer", {"fraction": fraction, "format": "markdown"})
-            ET.SubElement(answer, "text").text = option.text
-            _text_node(answer, "feedback", option.rationale)
-    elif data.type == "ordering":
-        for tag, value in (("layouttype", "VERTICAL"), ("selecttype", "ALL"), ("selectcount", "0"),
-                           ("gradingtype", "ALL_OR_NOTHING"), ("showgrading", "SHOW")):  # fmt: skip
-            ET.SubElement(question, tag).text = value
-        for position, option in enumerate(data.options, start=1):
-            answer = ET.SubElement(question, "answer", {"fraction": str(position), "format": "markdown"})
-            ET.SubElement(answer, "text").text = option.text
-            _text_node(answer, "feedback", option.rationale)
-    else:
-        ET.SubElement(question, "shuffleanswers").text = "true"
-        for option in data.options:
-            sub = _text_node(question, "subquestion", option.text)
-            answer = ET.SubElement(sub, "answer")
-            ET.SubElement(answer, "text").text = option.match
-            if option.rationale:
-                _text_node(sub, "feedback", option.rationale)
+    question_type.moodle_answers(question, data)
     if data.tags:
         tags = ET.SubElement(question, "tags")
         for slug in data.tags:
-            _text_node(tags, "tag", slug, text_format=None)
+            text_node(tags, "tag", slug, text_format=None)
     attributes = {"language": data.language}
     if data.status:
         attributes["status"] = data.status
@@ -422,8 +386,7 @@ def _question_element(quiz, data: QuestionData) -> None:
         attributes["difficulty"] = str(data.difficulty)
     if data.case_study:
         attributes["case"] = data.case_study.uid
-    if data.type == "multiple" and data.select is not None and data.select != correct:
-        attributes["select"] = str(data.select)
+    attributes.update(question_type.moodle_attributes(data))
     extension = ET.SubElement(question, "quizapp", attributes)
     for code in data.guides or []:
         ET.SubElement(extension, "guide").text = code
