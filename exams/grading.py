@@ -29,7 +29,6 @@ DEFAULT_PASS_MARK = 700
 COMPETENCY_THRESHOLD = 0.7
 
 
-
 class PostedAnswer:
     """A post as a question type reads its answer: fields by name, and this item's tokens
     turned back into option ids (anything else is an AnswerError)."""

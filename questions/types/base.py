@@ -65,6 +65,10 @@ class QuestionType:
     json_rows_key: ClassVar[str] = "choices"
     # Keys of a JSON question that belong to this type only, besides ``json_rows_key``.
     json_extra_keys: ClassVar[frozenset[str]] = frozenset()
+    # Rows carry a match (the admin shows the Match column, validation allows it).
+    uses_matches: ClassVar[bool] = False
+    # The admin's help on the type field: which columns of the options table it uses.
+    admin_help: ClassVar[Any] = ""
     # Candidate pages: rows are keyed by letters (A, B, …) rather than numbers.
     lettered: ClassVar[bool] = True
     # Practice: one click on an option answers it, so there is no "Check answer" button.
@@ -88,6 +92,11 @@ class QuestionType:
 
     def rows_word(self) -> str:
         return _("options")
+
+    def unused_columns(self) -> list[str]:
+        """The options table's columns the admin hides for this type."""
+        unused = [] if self.uses_matches else ["match"]
+        return unused + ([] if self.has_correct_options else ["is_correct"])
 
     def key_hint(self) -> str:
         """How the key is given when rows are not ticked correct (``has_correct_options`` False)."""

@@ -30,11 +30,16 @@ def match_max_length() -> int:
 class Matching(QuestionType):
     value = "matching"
     label = gettext_lazy("Matching")
+    admin_help = gettext_lazy(
+        "Matching — Text is the prompt and Match its answer (3–7 prompts, each match different); a row with a "
+        "Match but no Text is an extra wrong answer."
+    )
     limits = (3, 7)
     has_correct_options = False
     json_rows_key = "pairs"
     json_extra_keys = frozenset({"extra_matches"})
     lettered = False
+    uses_matches = True
 
     def row_noun(self) -> str:
         return _("Prompt")

@@ -36,6 +36,10 @@ def stem_states_count(stem: str, count: int) -> bool:
 class Multiple(Single):
     value = "multiple"
     label = gettext_lazy("Multiple response")
+    admin_help = gettext_lazy(
+        "Multiple response — Text, Correct (two or more of five or more options); set “Select” to the number "
+        "correct and say it in the stem, e.g. “(Select TWO.)”."
+    )
     limits = (5, None)
     takes_select = True
     instant = False

@@ -22,6 +22,7 @@ from .base import Answer, AnswerError, QuestionType
 class Ordering(QuestionType):
     value = "ordering"
     label = gettext_lazy("Ordering")
+    admin_help = gettext_lazy("Ordering — Text and Rationale; Position is the correct order (3–5 items).")
     limits = (3, 5)
     has_correct_options = False
     json_rows_key = "items"

@@ -22,6 +22,7 @@ from .base import Answer, AnswerError, Problem, QuestionType, key_letter
 class Single(QuestionType):
     value = "single"
     label = gettext_lazy("Multiple choice")
+    admin_help = gettext_lazy("Multiple choice — Text, Correct (exactly one of two or more), Rationale.")
     limits = (2, None)
     instant = True
 
