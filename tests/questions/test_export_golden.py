@@ -1,12 +1,12 @@
 """The four question types export byte for byte as they did before they became modules
 (issue 20 §1): the whole bundled bank, read from its files, written in every format.
 
-The GIFT and Moodle XML
-exports are read back and written as JSON, so the readers are held to it as well.
+The GIFT and Moodle XML exports are read back and written as JSON, so the readers are held
+to it as well.
 
 The digests were taken on main before the types moved into ``questions/types``. When a
-deliberate change to the bank or to a writer changes an export, take the new digests from the failing assertion and say why in the
-commit.
+deliberate change to the bank or to a writer changes an export, take the new digests from
+the failing assertion and say why in the commit.
 """
 
 import hashlib
@@ -48,4 +48,3 @@ def digests() -> dict[str, str]:
 
 def test_the_bundled_bank_exports_byte_identical_in_every_format():
     assert digests() == GOLDEN
-
