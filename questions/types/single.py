@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy
 
 from questions.formats import gift, moodle
 from questions.formats import json as json_format
-from questions.formats.base import OptionData, is_true_false
+from questions.formats.base import FALSE, TRUE, OptionData
 
 from .base import Answer, AnswerError, Problem, QuestionType, key_letter
 
@@ -80,6 +80,11 @@ class Single(QuestionType):
 
     # The formats.
 
+    def is_true_false(self, data) -> bool:
+        """Options True, False with one key: written as a GIFT/Moodle XML true/false question."""
+        texts = [option.text for option in data.options]
+        return not self.takes_select and texts == [TRUE, FALSE] and sum(o.correct for o in data.options) == 1
+
     def read_json_row(self, row, label):
         json_format.expect_keys(row, {"text", "correct", "rationale"}, label, required={"text"})
         correct = row.get("correct", False)
@@ -105,7 +110,7 @@ class Single(QuestionType):
         return [] if any(option.correct for option in data.options) else ["// [type:single]"]
 
     def gift_lines(self, data, head, explanation):
-        if is_true_false(data):
+        if self.is_true_false(data):
             true, false = data.options
             key, right, wrong = ("TRUE", true, false) if true.correct else ("FALSE", false, true)
             block = "{" + key
@@ -125,10 +130,10 @@ class Single(QuestionType):
         return f"\t{mark}{gift.escape(option.text)}{rationale}"
 
     def moodle_type(self, data) -> str:
-        return "truefalse" if is_true_false(data) else "multichoice"
+        return "truefalse" if self.is_true_false(data) else "multichoice"
 
     def moodle_answers(self, question, data) -> None:
-        if is_true_false(data):
+        if self.is_true_false(data):
             for option in data.options:
                 answer = ET.SubElement(
                     question, "answer", {"fraction": "100" if option.correct else "0", "format": "moodle_auto_format"}
