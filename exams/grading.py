@@ -19,7 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from questions import types as question_types
 from questions.types import Answer, AnswerError  # noqa: F401 -- AnswerError is re-exported
 
-from .tokens import OPTION, ItemTokens
+from .tokens import MATCH, OPTION, ItemTokens
 
 # The exam's score scale and the pass mark of the seeded blueprints (docs/exam-rules.md §2).
 SCALE_LOW, SCALE_HIGH = 100, 1000
@@ -30,8 +30,8 @@ COMPETENCY_THRESHOLD = 0.7
 
 
 class PostedAnswer:
-    """A post as a question type reads its answer: fields by name, and this item's tokens
-    turned back into option ids (anything else is an AnswerError)."""
+    """A post as a question type reads its answer (``questions.types.base.Post``): fields by
+    name, and this item's tokens turned back into option ids (anything else is an AnswerError)."""
 
     def __init__(self, data, tokens: ItemTokens):
         self.data = data
@@ -43,7 +43,13 @@ class PostedAnswer:
     def names(self):
         return self.data.keys() if hasattr(self.data, "keys") else []
 
-    def option(self, token: str, role: str = OPTION, message=None):
+    def option(self, token: str, message=None):
+        return self._read(token, OPTION, message)
+
+    def match(self, token: str, message=None):
+        return self._read(token, MATCH, message)
+
+    def _read(self, token: str, role: str, message):
         option_id = self.tokens.option_for(token, role)
         if option_id is None:
             raise AnswerError(message or _("The answer names an option that is not part of this question."))

@@ -11,13 +11,13 @@ Answer shapes, as ``key`` holds them and responses store them, are each type's o
 """
 
 import random
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar, Protocol
 
 from django.utils.translation import gettext as _
 
 if TYPE_CHECKING:
-    from exams.grading import PostedAnswer
     from questions.formats.base import OptionData, QuestionData
 
 Answer = list[int] | dict[str, int]
@@ -48,6 +48,20 @@ class AnswerError(ValueError):
     Only a forged or broken post gets here (the page offers no way to build one), so
     the view answers 400 with this message and writes nothing.
     """
+
+
+class Post(Protocol):
+    """A posted answer as a type reads it (``exams.grading.PostedAnswer``): the page names
+    options and matches by the attempt item's opaque tokens, and ``option``/``match`` turn a
+    token back into an option id (AnswerError, with ``message``, for anything else)."""
+
+    def getlist(self, name: str) -> list[str]: ...
+
+    def names(self) -> Iterable[str]: ...
+
+    def option(self, token: str, message: str | None = None) -> int: ...
+
+    def match(self, token: str, message: str | None = None) -> int: ...
 
 
 class QuestionType:
@@ -147,7 +161,7 @@ class QuestionType:
 
     # --- answering and grading (exams.grading, exams.templatetags.answering) --------------
 
-    def parse_answer(self, snapshot: dict[str, Any], post: "PostedAnswer") -> Answer:
+    def parse_answer(self, snapshot: dict[str, Any], post: Post) -> Answer:
         """Read the answer from the post, in option ids; raise AnswerError for a forged one."""
         raise NotImplementedError
 

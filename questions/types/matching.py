@@ -13,7 +13,6 @@ from django.apps import apps
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from exams.tokens import MATCH
 from questions.formats import gift, moodle
 from questions.formats import json as json_format
 from questions.formats.base import OptionData
@@ -131,8 +130,8 @@ class Matching(QuestionType):
                 raise AnswerError(_("Each prompt takes one match."))
             if values[0] == "":
                 continue
-            answer[str(prompt)] = post.option(
-                values[0], MATCH, message=_("The answer names a match that is not part of this question.")
+            answer[str(prompt)] = post.match(
+                values[0], message=_("The answer names a match that is not part of this question.")
             )
         return answer
 
