@@ -49,6 +49,11 @@ def values() -> list[str]:
     return list(_REGISTRY)
 
 
+def moodle_reader(moodle_type: str) -> QuestionType | None:
+    """The type that reads Moodle XML questions of ``moodle_type`` ("multichoice"), if any."""
+    return next((t for t in _REGISTRY.values() if moodle_type in t.moodle_reads), None)
+
+
 def choices() -> list[tuple[str, str]]:
     """The ``Question.type`` choices: a callable, so a new type needs no migration."""
     return [(question_type.value, question_type.label) for question_type in _REGISTRY.values()]

@@ -216,6 +216,15 @@ class QuestionType:
         """The question in GIFT after its comments (``head`` is the uid and stem); None: GIFT has no form for it."""
         return None
 
+    # Moodle XML question types this type reads (``read_moodle``).
+    moodle_reads: ClassVar[tuple[str, ...]] = ()
+
+    def read_moodle(self, element, moodle_type: str, *, text_format: str, meta, where: str, result):
+        """``(type value, options, select)`` of a Moodle XML ``<question>`` of one of ``moodle_reads``;
+        ``meta`` is its ``<quizapp>`` extension (maybe empty), warnings go to ``result``;
+        raise ``questions.formats.moodle.Invalid`` when it is wrong."""
+        raise NotImplementedError
+
     def moodle_type(self, data: "QuestionData") -> str | None:
         """The Moodle XML question type; None: Moodle XML has no form for it."""
         return None

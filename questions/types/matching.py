@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy
 
 from questions.formats import gift, moodle
 from questions.formats import json as json_format
-from questions.formats.base import OptionData
+from questions.formats.base import OptionData, to_markdown
 from questions.markup import render_inline
 
 from .base import Answer, AnswerError, Problem, QuestionType, key_letter
@@ -223,6 +223,16 @@ class Matching(QuestionType):
     def gift_lines(self, data, head, explanation):
         body = [f"\t={gift.escape(option.text)} -> {gift.escape(option.match)}" for option in data.options]
         return [head + "{"] + body + ([explanation] if explanation else []) + ["}"]
+
+    moodle_reads = ("matching",)
+
+    def read_moodle(self, element, moodle_type, *, text_format, meta, where, result):
+        options = []
+        for sub in element.findall("subquestion"):
+            prompt = to_markdown(sub.findtext("text") or "", sub.get("format", text_format))
+            match = (sub.findtext("answer/text") or "").strip()
+            options.append(OptionData(text=prompt, match=match, rationale=moodle.rich(sub, "feedback")))
+        return self.value, options, None
 
     def moodle_type(self, data) -> str:
         return "matching"

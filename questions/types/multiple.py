@@ -110,6 +110,9 @@ class Multiple(Single):
         body = [self._gift_option(f"~%{weight}%" if option.correct else "~%-100%", option) for option in data.options]
         return [head + "{"] + body + ([explanation] if explanation else []) + ["}"]
 
+    # Moodle's multichoice is read by multiple choice, which sees which of the two it is.
+    moodle_reads = ()
+
     def moodle_type(self, data) -> str:
         return "multichoice"
 

@@ -14,9 +14,33 @@ from django.utils.translation import gettext_lazy
 
 from questions.formats import gift, moodle
 from questions.formats import json as json_format
-from questions.formats.base import OptionData
+from questions.formats.base import OptionData, ParseResult
 
 from .base import Answer, AnswerError, QuestionType
+
+# Moodle's ordering plugin writes its settings as words or, in older versions, as numbers.
+_GRADING_CODES = {
+    "-1": "ALL_OR_NOTHING", "0": "ABSOLUTE_POSITION", "1": "RELATIVE_NEXT_EXCLUDE_LAST",
+    "2": "RELATIVE_NEXT_INCLUDE_LAST", "3": "RELATIVE_ONE_PREVIOUS_AND_NEXT", "4": "RELATIVE_ALL_PREVIOUS_AND_NEXT",
+    "5": "LONGEST_ORDERED_SUBSET", "6": "LONGEST_CONTIGUOUS_SUBSET", "7": "RELATIVE_TO_CORRECT",
+}  # fmt: skip
+_SELECT_CODES = {"0": "ALL", "1": "RANDOM", "2": "CONTIGUOUS"}
+
+
+def _moodle_warnings(element, count: int, where: str, result: ParseResult) -> None:
+    """What an ordering question loses here: partial-credit grading, a subset of the items."""
+    grading = (element.findtext("gradingtype") or "").strip().upper()
+    grading = _GRADING_CODES.get(grading, grading)
+    if grading and grading != "ALL_OR_NOTHING":
+        result.warnings.append(f"{where}: grading {grading} becomes all-or-nothing here.")
+    select = (element.findtext("selecttype") or "").strip().upper()
+    select = _SELECT_CODES.get(select, select)
+    shown = (element.findtext("selectcount") or "").strip()
+    if select not in ("", "ALL") and shown.isdecimal() and 0 < int(shown) < count:
+        result.warnings.append(
+            f"{where}: Moodle shows a {select.lower()} subset of {shown} of the {count} items; all {count} are "
+            "shown here."
+        )
 
 
 class Ordering(QuestionType):
@@ -93,6 +117,24 @@ class Ordering(QuestionType):
         body = [f">{len(data.options)} ALL VERTICAL ALL_OR_NOTHING"]
         body += [gift.escape(option.text) for option in data.options]
         return [head + "{" + body[0]] + body[1:] + ([explanation.strip()] if explanation else []) + ["}"]
+
+    moodle_reads = ("ordering",)
+
+    def read_moodle(self, element, moodle_type, *, text_format, meta, where, result):
+        answers = []
+        for number, answer in enumerate(element.findall("answer"), start=1):
+            position = moodle.fraction(answer, number)
+            option = OptionData(text=moodle.rich(answer, ".", text_format), rationale=moodle.rich(answer, "feedback"))
+            answers.append((position, number, option))
+        positions = [position for position, _number, _option in answers]
+        if len(set(positions)) != len(positions):
+            result.warnings.append(f"{where}: answer fractions repeat, so the items keep their order in the file.")
+            answers.sort(key=lambda row: row[1])
+        else:
+            answers.sort(key=lambda row: (row[0], row[1]))
+        options = [option for _position, _number, option in answers]
+        _moodle_warnings(element, len(options), where, result)
+        return self.value, options, None
 
     def moodle_type(self, data) -> str:
         return "ordering"

@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy
 
 from questions.formats import gift, moodle
 from questions.formats import json as json_format
-from questions.formats.base import FALSE, TRUE, OptionData
+from questions.formats.base import FALSE, TRUE, OptionData, several_full_credit
 
 from .base import Answer, AnswerError, Problem, QuestionType, key_letter
 
@@ -128,6 +128,52 @@ class Single(QuestionType):
     def _gift_option(mark: str, option) -> str:
         rationale = f"#{gift.escape(option.rationale)}" if option.rationale else ""
         return f"\t{mark}{gift.escape(option.text)}{rationale}"
+
+    moodle_reads = ("multichoice", "truefalse")
+
+    def read_moodle(self, element, moodle_type, *, text_format, meta, where, result):
+        """A multichoice question is multiple choice or multiple response, as its <single> says."""
+        if moodle_type == "truefalse":
+            return self.value, self._read_true_false(element), None
+        single = (element.findtext("single") or "true").strip().lower() in ("true", "1")
+        options = []
+        for number, answer in enumerate(element.findall("answer"), start=1):
+            fraction = moodle.fraction(answer, number)
+            if not -100 <= fraction <= 100:
+                raise moodle.Invalid(f"answer {number} has fraction {fraction:g}, outside -100…100.")
+            option = OptionData(text=moodle.rich(answer, ".", text_format), rationale=moodle.rich(answer, "feedback"))
+            if single:
+                option.correct = fraction >= 100
+                if 0 < fraction < 100:
+                    result.warnings.append(
+                        f"{where}: answer {number} ({option.text[:40]!r}) has partial credit {fraction:g}%; "
+                        "questions here are scored all-or-nothing, so it counts as wrong and only the full-credit "
+                        "answer is correct."
+                    )
+            else:
+                option.correct = fraction > 0
+            options.append(option)
+        if single and several_full_credit(options, where, result):
+            single = False
+        if single:
+            return "single", options, None
+        select = int(meta.get("select")) if (meta.get("select") or "").isdecimal() else sum(o.correct for o in options)
+        return "multiple", options, select
+
+    @staticmethod
+    def _read_true_false(element) -> list[OptionData]:
+        by_text = {}
+        for number, answer in enumerate(element.findall("answer"), start=1):
+            value = (answer.findtext("text") or "").strip().lower()
+            if value not in ("true", "false"):
+                raise moodle.Invalid(f"a true/false answer must be 'true' or 'false', not {value!r}.")
+            by_text[value] = (moodle.fraction(answer, number) >= 100, moodle.rich(answer, "feedback"))
+        if set(by_text) != {"true", "false"}:
+            raise moodle.Invalid("a true/false question needs one 'true' and one 'false' answer.")
+        return [
+            OptionData(text=TRUE, correct=by_text["true"][0], rationale=by_text["true"][1]),
+            OptionData(text=FALSE, correct=by_text["false"][0], rationale=by_text["false"][1]),
+        ]
 
     def moodle_type(self, data) -> str:
         return "truefalse" if self.is_true_false(data) else "multichoice"
