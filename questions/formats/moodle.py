@@ -11,9 +11,10 @@ references (defusedxml), so a hostile file cannot expand or fetch anything.
 
 This module reads and writes what every question shares; each type's answer elements are
 its own (``read_moodle``/``moodle_answers`` in ``questions.types``, which lists the Moodle
-question types it reads in ``moodle_reads``). What Moodle XML has no element for travels in elements Moodle ignores: a ``<quizapp>``
-element per question (language, status, difficulty, case, guide revisions, references)
-and a ``<feedback>`` inside a matching ``<subquestion>`` (the pair's rationale).
+question types it reads in ``moodle_reads``). What Moodle XML has no element for travels
+in elements Moodle ignores: a ``<quizapp>`` element per question (language, status,
+difficulty, case, guide revisions, references) and a ``<feedback>`` inside a matching
+``<subquestion>`` (the pair's rationale).
 """
 
 import xml.etree.ElementTree as ET
