@@ -17,7 +17,7 @@ from typing import Any
 from django.utils.translation import gettext_lazy as _
 
 from questions import types as question_types
-from questions.types import Answer, AnswerError  # noqa: F401 -- AnswerError is re-exported
+from questions.types import Answer, AnswerError
 
 from .tokens import MATCH, OPTION, ItemTokens
 
