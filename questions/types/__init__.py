@@ -13,7 +13,20 @@ from .multiple import Multiple
 from .ordering import Ordering
 from .single import Single
 
-__all__ = ["Answer", "AnswerError", "Problem", "QuestionType", "UnknownType", "all", "choices", "get", "register"]
+__all__ = [
+    "Answer",
+    "AnswerError",
+    "Problem",
+    "QuestionType",
+    "UnknownType",
+    "all",
+    "choices",
+    "get",
+    "moodle_reader",
+    "register",
+    "unregister",
+    "values",
+]
 
 _REGISTRY: dict[str, QuestionType] = {}
 
