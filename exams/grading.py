@@ -1,6 +1,7 @@
 """Reading answers from a post, grading them against a snapshot, and scoring attempts.
 
-Answer shapes follow ``questions.snapshots``: single ``[id]``, multiple ``[id, ...]``
+Each question type (``questions.types``) reads and grades its own answers. Answer shapes
+follow ``questions.snapshots``: single ``[id]``, multiple ``[id, ...]``
 (sorted here), ordering ``[id, ...]`` in the chosen order, matching
 ``{str(prompt_id): match_id}``. An empty answer (``[]`` or ``{}``) means "not answered".
 Posts name options by the attempt item's tokens (``exams.tokens``); ``parse_answer``
@@ -15,6 +16,9 @@ from typing import Any
 
 from django.utils.translation import gettext_lazy as _
 
+from questions import types as question_types
+from questions.types import Answer, AnswerError
+
 from .tokens import MATCH, OPTION, ItemTokens
 
 # The exam's score scale and the pass mark of the seeded blueprints (docs/exam-rules.md §2).
@@ -24,72 +28,50 @@ DEFAULT_PASS_MARK = 700
 # right. AWS publishes no per-domain cut; 70% mirrors the overall 700/1000 pass mark.
 COMPETENCY_THRESHOLD = 0.7
 
-Answer = list[int] | dict[str, int]
 
+class PostedAnswer:
+    """A post as a question type reads its answer (``questions.types.base.Post``): fields by
+    name, and this item's tokens turned back into option ids (anything else is an AnswerError)."""
 
-class AnswerError(ValueError):
-    """The posted answer does not fit the question: unknown ids, wrong shape, duplicates.
+    def __init__(self, data, tokens: ItemTokens):
+        self.data = data
+        self.tokens = tokens
 
-    Only a forged or broken post gets here (the page offers no way to build one), so
-    the view answers 400 with this message and writes nothing.
-    """
+    def getlist(self, name: str) -> list[str]:
+        return self.data.getlist(name) if hasattr(self.data, "getlist") else list(self.data.get(name, []))
+
+    def names(self):
+        return self.data.keys() if hasattr(self.data, "keys") else []
+
+    def option(self, token: str, message=None):
+        return self._read(token, OPTION, message)
+
+    def match(self, token: str, message=None):
+        return self._read(token, MATCH, message)
+
+    def _read(self, token: str, role: str, message):
+        option_id = self.tokens.option_for(token, role)
+        if option_id is None:
+            raise AnswerError(message or _("The answer names an option that is not part of this question."))
+        return option_id
 
 
 def parse_answer(snapshot: Mapping[str, Any], data, tokens: ItemTokens) -> Answer:
     """Read the answer to ``snapshot``'s question from a QueryDict (or a dict of lists).
 
-    The page names options by the item's tokens (``exams.tokens``), never by id. Fields:
+    The page names options by the item's tokens (``exams.tokens``), never by id; the
+    question's type (``questions.types``) says which fields it reads. Built-in fields:
     ``choice`` (single, multiple; repeated), ``order`` (ordering; every item once, in the
     chosen order), ``match-<prompt token>`` (matching; one per prompt, the value a match
     token, empty = unset). The answer comes back in option ids, as it is stored and graded.
     Raises AnswerError for anything that is not this item's token (another item's or
     attempt's included, and a bare id), duplicates and partial orders.
     """
-    kind = snapshot["type"]
-    getlist = data.getlist if hasattr(data, "getlist") else lambda name: list(data.get(name, []))
-
-    def option(token: str, role: str = OPTION, message=None):
-        option_id = tokens.option_for(token, role)
-        if option_id is None:
-            raise AnswerError(message or _("The answer names an option that is not part of this question."))
-        return option_id
-
-    if kind in ("single", "multiple"):
-        chosen = [option(value) for value in getlist("choice") if value != ""]
-        if len(set(chosen)) != len(chosen):
-            raise AnswerError(_("The answer names the same option twice."))
-        if kind == "single" and len(chosen) > 1:
-            raise AnswerError(_("This question takes one answer."))
-        return sorted(chosen)
-
-    if kind == "ordering":
-        order = [option(value) for value in getlist("order") if value != ""]
-        if not order:
-            return []
-        if sorted(order) != sorted(row["id"] for row in snapshot["options"]) or len(set(order)) != len(order):
-            raise AnswerError(_("The order must list every item of this question exactly once."))
-        return order
-
-    if kind == "matching":
-        keys = data.keys() if hasattr(data, "keys") else []
-        answer: dict[str, int] = {}
-        for name in keys:
-            if not name.startswith("match-"):
-                continue
-            prompt = option(
-                name.removeprefix("match-"), message=_("The answer names a prompt that is not part of this question.")
-            )
-            values = getlist(name)
-            if len(values) != 1:
-                raise AnswerError(_("Each prompt takes one match."))
-            if values[0] == "":
-                continue
-            answer[str(prompt)] = option(
-                values[0], MATCH, message=_("The answer names a match that is not part of this question.")
-            )
-        return answer
-
-    raise AnswerError(_("Unknown question type."))
+    try:
+        question_type = question_types.get(snapshot["type"])
+    except question_types.UnknownType:
+        raise AnswerError(_("Unknown question type.")) from None
+    return question_type.parse_answer(snapshot, PostedAnswer(data, tokens))
 
 
 def apply_move(order: list, move: str, tokens: ItemTokens) -> list:
@@ -111,13 +93,7 @@ def grade(snapshot: Mapping[str, Any], answer: Answer | None) -> bool:
     """True when ``answer`` is entirely right (all-or-nothing); unanswered is wrong."""
     if not answer:
         return False
-    key = snapshot["key"]
-    kind = snapshot["type"]
-    if kind == "multiple":
-        return sorted(answer) == sorted(key)
-    if kind == "matching":
-        return isinstance(answer, dict) and {str(k): v for k, v in answer.items()} == key
-    return list(answer) == list(key)
+    return question_types.get(snapshot["type"]).grade(snapshot, answer)
 
 
 def is_answered(answer: Answer | None) -> bool:

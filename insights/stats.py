@@ -8,7 +8,8 @@ to a question uid counts. Per question row:
 - *discrimination*: facility among the upper third of candidates minus facility among
   the lower third, candidates ranked by their share of correct first answers over the
   whole bank (ties split by id); None while either third has no answer to the question;
-- *most-chosen wrong option*: single → the wrong choice picked most; multiple → the
+- *most-chosen wrong option* (each type's ``wrong_picks``, ``questions.types``): single → the
+  wrong choice picked most; multiple → the
   wrong choice most often included; matching → the wrong pairing made most; ordering →
   the wrong order given most;
 - *average time*: mean time on the question, over first answers with a recorded time.
@@ -31,6 +32,7 @@ from django.db import connection
 from django.db.models import Case, F, When
 
 from exams.models import Response
+from questions import types as question_types
 from questions.models import Option, Question
 
 SUSPICIOUS_MIN = 10
@@ -227,16 +229,8 @@ def _wrong_picks(kind: str, answer, options: dict[int, Option]) -> list[str]:
         option = options.get(option_id) if isinstance(option_id, int) else None
         return option.text if option is not None else "?"
 
-    if kind in (Question.Type.SINGLE, Question.Type.MULTIPLE) and isinstance(answer, list):
-        return [text(pick) for pick in answer if not (pick in options and options[pick].is_correct)]
-    if kind == Question.Type.MATCHING and isinstance(answer, dict):
-        picks = []
-        for prompt, match in answer.items():
-            if str(match) != str(prompt):
-                matched = options.get(match) if isinstance(match, int) else None
-                shown = text(int(prompt)) if prompt.isdecimal() else "?"
-                picks.append(f"{shown} → {matched.match if matched else '?'}")
-        return picks
-    if kind == Question.Type.ORDERING and isinstance(answer, list):
-        return [" → ".join(text(pick) for pick in answer)]
-    return []
+    try:
+        question_type = question_types.get(kind)
+    except question_types.UnknownType:
+        return []
+    return question_type.wrong_picks(answer, options, text)

@@ -8,20 +8,20 @@ from django.core.validators import URLValidator
 from django.forms.models import BaseInlineFormSet
 from django.utils.translation import gettext_lazy as _
 
+from . import types as question_types
 from .formats.base import Hints, OptionData, QuestionData
 from .models import Language, ProblemReport, Question, TaskStatement
 from .validation import validate_question
 
-TYPE_HELP = _(
-    "Which columns of the options table count: "
-    "Multiple choice — Text, Correct (exactly one of two or more), Rationale. "
-    "Multiple response — Text, Correct (two or more of five or more options); set “Select” to the number correct "
-    "and say it in the stem, e.g. “(Select TWO.)”. "
-    "Ordering — Text and Rationale; Position is the correct order (3–5 items). "
-    "Matching — Text is the prompt and Match its answer (3–7 prompts, each match different); a row with a Match "
-    "but no Text is an extra wrong answer. "
-    "Drafts may be incomplete; pilot and published questions need an explanation and a rationale for every row."
-)
+
+def type_help() -> str:
+    """The type field's help: which columns of the options table each type uses."""
+    parts = [_("Which columns of the options table count:")]
+    parts += [str(question_type.admin_help) for question_type in question_types.all()]
+    parts.append(
+        _("Drafts may be incomplete; pilot and published questions need an explanation and a rationale for every row.")
+    )
+    return " ".join(str(part) for part in parts)
 
 
 class ReferencesField(forms.CharField):
@@ -75,7 +75,6 @@ class QuestionAdminForm(forms.ModelForm):
             "guides",
             "case_study",
         ]
-        help_texts = {"type": TYPE_HELP}
         widgets = {
             "stem": forms.Textarea(attrs={"rows": 6}),
             "explanation": forms.Textarea(attrs={"rows": 4}),
@@ -86,9 +85,14 @@ class QuestionAdminForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        # admin-options.js names the options' text column after the type (in the user's language).
-        labels = {"single": _("Option"), "multiple": _("Option"), "ordering": _("Item"), "matching": _("Prompt")}
-        self.fields["type"].widget.attrs["data-row-labels"] = json.dumps({k: str(v) for k, v in labels.items()})
+        self.fields["type"].help_text = type_help()
+        # admin-options.js hides the option columns a type does not use and names the text
+        # column after the type (in the user's language).
+        columns = {
+            question_type.value: {"text": str(question_type.row_noun()), "hide": question_type.unused_columns()}
+            for question_type in question_types.all()
+        }
+        self.fields["type"].widget.attrs["data-type-columns"] = json.dumps(columns)
         # The admin gives this form's instance to the options formset, which validates the
         # question as a whole and reports question-level problems on this form's fields.
         self.instance._admin_form = self

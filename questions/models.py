@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from . import types as question_types
 from .markup import render_inline, render_markdown
 from .names import domain_name, task_name
 
@@ -158,6 +159,8 @@ class QuestionQuerySet(models.QuerySet):
 
 class Question(models.Model):
     class Type(models.TextChoices):
+        """The built-in types, for code that names one; ``questions.types`` is the list of every type."""
+
         SINGLE = "single", _("Multiple choice")
         MULTIPLE = "multiple", _("Multiple response")
         ORDERING = "ordering", _("Ordering")
@@ -173,7 +176,7 @@ class Question(models.Model):
         _("uid"), max_length=80, help_text=_("Stable id shared by all translations of this question.")
     )
     language = models.CharField(_("language"), max_length=2, choices=Language.choices, default=Language.EN)
-    type = models.CharField(_("type"), max_length=10, choices=Type.choices, default=Type.SINGLE)
+    type = models.CharField(_("type"), max_length=10, choices=question_types.choices, default=Type.SINGLE)
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.DRAFT)
     task = models.ForeignKey(
         TaskStatement, on_delete=models.PROTECT, related_name="questions", verbose_name=_("task statement")

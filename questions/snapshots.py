@@ -14,7 +14,8 @@ has no key, no rationale, no explanation and no option id (options are named by 
 item's opaque tokens, ``exams.tokens``): nothing there can leak the answer.
 
 Answer shapes (what ``key`` holds and responses store; a page posts the same in the
-attempt item's tokens, which ``exams.grading.parse_answer`` reads back):
+attempt item's tokens, which ``exams.grading.parse_answer`` reads back); each type's
+module in ``questions.types`` builds its key and any extra part (matching's ``matches``):
 - single:   ``[option_id]``
 - multiple: ``[option_id, ...]`` (order irrelevant)
 - ordering: ``[option_id, ...]`` in the chosen order
@@ -25,6 +26,7 @@ attempt item's tokens, which ``exams.grading.parse_answer`` reads back):
 import random
 from typing import Any, Protocol
 
+from . import types as question_types
 from .markup import render_inline, render_markdown
 from .models import Language, Option, Question
 
@@ -45,6 +47,7 @@ def take_snapshot(question: Question, rng: random.Random | None = None) -> dict[
     """
     options = sorted(question.options.all(), key=lambda option: (option.position, option.pk))
     kind = question.type
+    question_type = question_types.get(kind)
     rows = [
         {
             "id": option.pk,
@@ -53,7 +56,7 @@ def take_snapshot(question: Question, rng: random.Random | None = None) -> dict[
             "correct": option.is_correct,
         }
         for option in options
-        if kind != Question.Type.MATCHING or option.text
+        if question_type.keeps_row(option)
     ]
     snapshot: dict[str, Any] = {
         "v": SNAPSHOT_VERSION,
@@ -76,18 +79,8 @@ def take_snapshot(question: Question, rng: random.Random | None = None) -> dict[
             "uid": question.case_study.uid,
             "scenario": _html(render_markdown(question.case_study.scenario)),
         }
-    if kind == Question.Type.SINGLE:
-        snapshot["key"] = [row["id"] for row in rows if row["correct"]]
-    elif kind == Question.Type.MULTIPLE:
-        snapshot["key"] = sorted(row["id"] for row in rows if row["correct"])
-    elif kind == Question.Type.ORDERING:
-        snapshot["key"] = [row["id"] for row in rows]
-    else:
-        snapshot["key"] = {str(row["id"]): row["id"] for row in rows}
-        matches = [{"id": option.pk, "text": _html(render_inline(option.match))} for option in options]
-        if rng is not None:
-            rng.shuffle(matches)
-        snapshot["matches"] = matches
+    snapshot["key"] = question_type.key(rows)
+    question_type.add_to_snapshot(snapshot, options, rng)
     if rng is not None:
         rng.shuffle(rows)
     snapshot["options"] = rows

@@ -13,23 +13,25 @@ from typing import Any
 from django import template
 
 from exams.grading import grade
+from questions import types as question_types
 from questions.markup import plain_text
-from questions.validation import stem_states_count
+from questions.types.base import key_letter
 
 register = template.Library()
 
-LETTERS = "ABCDEFG"
 
-
-def _key_hint(index: int) -> str:
-    """The shortcut shown on the n-th option (1-based): its letter, for the first seven."""
-    return LETTERS[index - 1] if index <= len(LETTERS) else ""
+@register.simple_tag
+def question_type(value: str) -> question_types.QuestionType:
+    """The type of a question (``question.type``), for what a page does differently per type:
+    ``instant`` (practice answers on click), ``save_button``, ``lettered``."""
+    return question_types.get(value)
 
 
 @register.simple_tag
 def answer_controls(question: dict[str, Any], answer=None) -> dict[str, Any]:
     """The options of a public question view, in display order, marked with ``answer``
-    (tokens, as ``ItemTokens.public_answer`` gives it).
+    (tokens, as ``ItemTokens.public_answer`` gives it), for the type's ``form`` partial
+    (``form_template``).
 
     single / multiple: ``options`` with ``checked``. ordering: ``options`` in the
     candidate's order when there is one (the shuffled order otherwise). matching:
@@ -38,31 +40,34 @@ def answer_controls(question: dict[str, Any], answer=None) -> dict[str, Any]:
     text for attributes: a plain str that the template escapes once). ``select_hint``:
     show "Select N answers." under a multiple-response stem that does not say it already.
     """
-    kind = question["type"]
-    rows = [dict(row) for row in question["options"]]
-    if kind == "ordering" and answer:
-        by_token = {row.get("token"): row for row in rows}
-        if sorted(by_token) == sorted(answer):
-            rows = [by_token[token] for token in answer]
+    kind = question_types.get(question["type"])
+    rows = kind.control_rows([dict(row) for row in question["options"]], answer)
     chosen = set(answer) if isinstance(answer, list) else set()
     matched = answer if isinstance(answer, dict) else {}
     for index, row in enumerate(rows, start=1):
         row["index"] = index
-        row["letter"] = _key_hint(index)
+        row["letter"] = key_letter(index)
         row["plain"] = plain_text(row["text"])
         row["checked"] = row.get("token") in chosen
         row["selected"] = matched.get(row.get("token"))
     matches = [
         {"token": match.get("token"), "plain": plain_text(match["text"])} for match in question.get("matches", [])
     ]
-    select = question.get("select")
-    select_hint = kind == "multiple" and not (select and stem_states_count(plain_text(question["stem"]), select))
-    return {"type": kind, "options": rows, "matches": matches, "count": len(rows), "select_hint": select_hint}
+    return {
+        "type": kind.value,
+        "form_template": f"{kind.template}#form",
+        "lettered": kind.lettered,
+        "options": rows,
+        "matches": matches,
+        "count": len(rows),
+        "select_hint": kind.select_hint(question),
+    }
 
 
 @register.simple_tag
 def review_rows(snapshot: dict[str, Any], answer=None) -> dict[str, Any]:
-    """Every option with the key, the candidate's choice and its rationale.
+    """Every option with the key, the candidate's choice and its rationale, for the type's
+    ``review`` partial (``review_template``).
 
     single / multiple: ``rows`` in display order with ``correct`` (part of the key) and
     ``chosen``. ordering: ``rows`` in the correct order with ``position`` (correct, 1-based)
@@ -70,47 +75,12 @@ def review_rows(snapshot: dict[str, Any], answer=None) -> dict[str, Any]:
     ``match`` (correct text), ``chosen_match`` (the candidate's text) and ``right``.
     ``answered`` / ``correct`` summarise the whole answer.
     """
-    kind = snapshot["type"]
+    kind = question_types.get(snapshot["type"])
     answered = bool(answer)
-    options = snapshot["options"]
-    rows: list[dict[str, Any]] = []
-    if kind in ("single", "multiple"):
-        chosen = set(answer or [])
-        for index, row in enumerate(options, start=1):
-            rows.append(
-                {
-                    **row,
-                    "letter": _key_hint(index),
-                    "chosen": row["id"] in chosen,
-                    "right": row["correct"] == (row["id"] in chosen),
-                }
-            )
-    elif kind == "ordering":
-        by_id = {row["id"]: row for row in options}
-        given = list(answer or [])
-        for place, pk in enumerate(snapshot["key"], start=1):
-            chosen_position = given.index(pk) + 1 if pk in given else None
-            rows.append(
-                {**by_id[pk], "position": place, "chosen_position": chosen_position, "right": chosen_position == place}
-            )
-    else:
-        match_text = {match["id"]: match["text"] for match in snapshot.get("matches", [])}
-        given = answer if isinstance(answer, dict) else {}
-        for index, row in enumerate(options, start=1):
-            correct_id = snapshot["key"][str(row["id"])]
-            chosen_id = given.get(str(row["id"]))
-            rows.append(
-                {
-                    **row,
-                    "letter": _key_hint(index),
-                    "match": match_text.get(correct_id, ""),
-                    "chosen_match": match_text.get(chosen_id) if chosen_id else None,
-                    "right": chosen_id == correct_id,
-                }
-            )
     return {
-        "type": kind,
-        "rows": rows,
+        "type": kind.value,
+        "review_template": f"{kind.template}#review",
+        "rows": kind.review_rows(snapshot, answer),
         "answered": answered,
         "correct": grade(snapshot, answer) if answered else False,
         "show_answer": answer is not None,

@@ -184,15 +184,6 @@ class UidMaker:
 TRUE, FALSE = "True", "False"
 
 
-def is_true_false(data: QuestionData) -> bool:
-    """A single-answer question with the options True, False: written as GIFT/Moodle true/false."""
-    return (
-        data.type == "single"
-        and [option.text for option in data.options] == [TRUE, FALSE]
-        and sum(option.correct for option in data.options) == 1
-    )
-
-
 def several_full_credit(options: list[OptionData], where: str, result: ParseResult) -> bool:
     """A single-answer question with several full-credit answers becomes multiple response.
 

@@ -18,6 +18,8 @@ per-answer feedback in GIFT.
 
 import re
 
+from questions import types as question_types
+
 from .base import (
     CLI_HINTS,
     FALSE,
@@ -29,8 +31,6 @@ from .base import (
     ParseResult,
     QuestionData,
     UidMaker,
-    correct_weight,
-    is_true_false,
     several_full_credit,
     task_from_category,
     to_markdown,
@@ -412,14 +412,14 @@ def _ordering(answers: str, text_format: str, where: str, result: ParseResult):
 # --- writing ---------------------------------------------------------------------------
 
 
-def _escape(text: str) -> str:
+def escape(text: str) -> str:
     text = text.replace("\\", "\\\\")
     for char in ":#=~{}":
         text = text.replace(char, "\\" + char)
     return text.replace("\r", "").replace("\n", "\\n")
 
 
-def _escape_meta(text: str) -> str:
+def escape_meta(text: str) -> str:
     return text.replace("\\", "\\\\").replace("]", "\\]").replace("\r", "").replace("\n", "\\n")
 
 
@@ -439,7 +439,7 @@ def dump(questions: list[QuestionData], *, categories: dict[str, str]) -> str:
             described.add((case.uid, data.language))
             if data.language != "en":
                 out.append(f"// [language:{data.language}]")
-            out += [f"::{_escape(case.uid)}::[markdown]{_escape(case.scenario)}", ""]
+            out += [f"::{escape(case.uid)}::[markdown]{escape(case.scenario)}", ""]
         out += _question_lines(data) + [""]
     return "\n".join(out)
 
@@ -450,58 +450,25 @@ def _question_lines(data: QuestionData) -> list[str]:
         lines.append(f"// [status:{data.status}]")
     if data.difficulty is not None:
         lines.append(f"// [difficulty:{data.difficulty}]")
-    lines += [f"// [guide:{_escape_meta(code)}]" for code in data.guides or []]
-    lines += [f"// [tag:{_escape_meta(slug)}]" for slug in data.tags or []]
-    lines += [f"// [reference:{_escape_meta(url)}]" for url in data.references or []]
+    lines += [f"// [guide:{escape_meta(code)}]" for code in data.guides or []]
+    lines += [f"// [tag:{escape_meta(slug)}]" for slug in data.tags or []]
+    lines += [f"// [reference:{escape_meta(url)}]" for url in data.references or []]
     if data.case_study:
-        lines.append(f"// [case:{_escape_meta(data.case_study.uid)}]")
-    correct = sum(option.correct for option in data.options)
-    if data.type in ("single", "multiple"):
-        # GIFT reads a question without '=' answers as multiple response: say so for an
-        # unfinished single-answer draft that has no key yet.
-        if data.type == "single" and correct == 0:
-            lines.append("// [type:single]")
-        if data.type == "multiple" and data.select is not None and data.select != correct:
-            lines.append(f"// [select:{data.select}]")
-    if data.type in ("ordering", "matching"):
-        lines += [
-            f"// [rationale:{number}:{_escape_meta(option.rationale)}]"
-            for number, option in enumerate(data.options, start=1)
-            if option.rationale
-        ]
-    head = f"::{_escape(data.uid)}::[markdown]{_escape(data.stem)}"
-    explanation = f"\t####{_escape(data.explanation)}" if data.explanation else None
-    if is_true_false(data):
-        true, false = data.options
-        key, right, wrong = ("TRUE", true, false) if true.correct else ("FALSE", false, true)
-        block = "{" + key
-        if wrong.rationale or right.rationale:
-            block += "#" + _escape(wrong.rationale)
-        if right.rationale:
-            block += "#" + _escape(right.rationale)
-        if data.explanation:
-            block += "####" + _escape(data.explanation)
-        return lines + [head + block + "}"]
-    body = []
-    if data.type == "single":
-        for option in data.options:
-            mark = "=" if option.correct else "~"
-            body.append(
-                f"\t{mark}{_escape(option.text)}" + (f"#{_escape(option.rationale)}" if option.rationale else "")
-            )
-    elif data.type == "multiple":
-        for option in data.options:
-            mark = f"~%{correct_weight(correct)}%" if option.correct else "~%-100%"
-            body.append(
-                f"\t{mark}{_escape(option.text)}" + (f"#{_escape(option.rationale)}" if option.rationale else "")
-            )
-    elif data.type == "ordering":
-        body.append(f">{len(data.options)} ALL VERTICAL ALL_OR_NOTHING")
-        body += [_escape(option.text) for option in data.options]
-        return lines + [head + "{" + body[0]] + body[1:] + ([explanation.strip()] if explanation else []) + ["}"]
-    else:
-        for option in data.options:
-            body.append(f"\t={_escape(option.text)} -> {_escape(option.match)}")
-    if explanation:
-        body.append(explanation)
-    return lines + [head + "{"] + body + ["}"]
+        lines.append(f"// [case:{escape_meta(data.case_study.uid)}]")
+    question_type = question_types.get(data.type)
+    lines += question_type.gift_comments(data)
+    head = f"::{escape(data.uid)}::[markdown]{escape(data.stem)}"
+    explanation = f"\t####{escape(data.explanation)}" if data.explanation else None
+    question = question_type.gift_lines(data, head, explanation)
+    if question is None:
+        return lines + [f"// [skipped:{escape_meta(data.uid)}] {question_type.label} questions have no GIFT form."]
+    return lines + question
+
+
+def rationale_comments(data: QuestionData) -> list[str]:
+    """``// [rationale:N:…]`` lines: the rationales of rows that GIFT has no feedback for."""
+    return [
+        f"// [rationale:{number}:{escape_meta(option.rationale)}]"
+        for number, option in enumerate(data.options, start=1)
+        if option.rationale
+    ]

@@ -9,9 +9,12 @@ explanation, per-answer ``feedback`` → rationale, ``tags``; text formats html,
 plain_text and moodle_auto_format. The parser refuses entity declarations and external
 references (defusedxml), so a hostile file cannot expand or fetch anything.
 
-What Moodle XML has no element for travels in elements Moodle ignores: a ``<quizapp>``
-element per question (language, status, difficulty, case, guide revisions, references)
-and a ``<feedback>`` inside a matching ``<subquestion>`` (the pair's rationale).
+This module reads and writes what every question shares; each type's answer elements are
+its own (``read_moodle``/``moodle_answers`` in ``questions.types``, which lists the Moodle
+question types it reads in ``moodle_reads``). What Moodle XML has no element for travels
+in elements Moodle ignores: a ``<quizapp>`` element per question (language, status,
+difficulty, case, guide revisions, references) and a ``<feedback>`` inside a matching
+``<subquestion>`` (the pair's rationale).
 """
 
 import xml.etree.ElementTree as ET
@@ -19,20 +22,16 @@ import xml.etree.ElementTree as ET
 from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import DefusedXMLParser
 
+from questions import types as question_types
+
 from .base import (
     CLI_HINTS,
-    FALSE,
-    TRUE,
     CaseStudyData,
     Hints,
     ImageRefused,
-    OptionData,
     ParseResult,
     QuestionData,
     UidMaker,
-    correct_weight,
-    is_true_false,
-    several_full_credit,
     task_from_category,
     to_markdown,
 )
@@ -72,8 +71,8 @@ class _LineTreeBuilder(ET.TreeBuilder):
         return element
 
 
-class _Invalid(Exception):
-    pass
+class Invalid(Exception):
+    """A question of the file is wrong; the message says how (types raise it too)."""
 
 
 def _parse_xml(text: str):
@@ -116,22 +115,22 @@ def parse(text: str, *, source: str, skip_unsupported: bool = False, hints: Hint
             category = (element.findtext("category/text") or "").strip()
             task = task_from_category(category)
             continue
-        if kind in UNSUPPORTED or kind not in ("multichoice", "truefalse", "matching", "ordering", "description"):
+        if kind in UNSUPPORTED or (kind != "description" and question_types.moodle_reader(kind) is None):
             label = UNSUPPORTED.get(kind, repr(kind))
             message = f"{where}: {label} questions are not supported"
             if skip_unsupported:
                 result.skipped.append(f"{message}; skipped.")
             else:
-                result.errors.append(
-                    f"{message} (only multichoice, truefalse, matching and ordering); {hints.skip_unsupported}."
-                )
+                readable = [name for question_type in question_types.all() for name in question_type.moodle_reads]
+                only = ", ".join(readable[:-1]) + " and " + readable[-1]
+                result.errors.append(f"{message} (only {only}); {hints.skip_unsupported}.")
             continue
         try:
             if kind == "description":
                 extension = element.find("quizapp")
                 language = extension.get("language", "en") if extension is not None else "en"
                 name = (element.findtext("idnumber") or element.findtext("name/text") or "").strip()
-                descriptions[(name, language)] = (_rich(element, "questiontext"), where)
+                descriptions[(name, language)] = (rich(element, "questiontext"), where)
                 continue
             with collecting_images(_embedded_files(element)) as images:
                 question = _question(
@@ -139,7 +138,7 @@ def parse(text: str, *, source: str, skip_unsupported: bool = False, hints: Hint
                 )
             question.images = images
             result.questions.append(question)
-        except (_Invalid, ImageRefused) as error:
+        except (Invalid, ImageRefused) as error:
             result.errors.append(f"{where}: {error}")
     used = set()
     for question in result.questions:
@@ -174,44 +173,19 @@ def _old_image(element) -> str:
     return image_markdown("data:image;base64," + payload, "")
 
 
-def _rich(element, path: str, default_format: str = "moodle_auto_format") -> str:
+def rich(element, path: str, default_format: str = "moodle_auto_format") -> str:
     node = element.find(path)
     if node is None:
         return ""
     return to_markdown(node.findtext("text") or "", node.get("format", default_format))
 
 
-def _fraction(answer, where_number: int) -> float:
+def fraction(answer, where_number: int) -> float:
     raw = answer.get("fraction", "0")
     try:
         return float(raw)
     except ValueError:
-        raise _Invalid(f"answer {where_number} has fraction {raw!r}, which is not a number.") from None
-
-
-# The ordering plugin writes its settings as words or, in older versions, as numbers.
-_GRADING_CODES = {
-    "-1": "ALL_OR_NOTHING", "0": "ABSOLUTE_POSITION", "1": "RELATIVE_NEXT_EXCLUDE_LAST",
-    "2": "RELATIVE_NEXT_INCLUDE_LAST", "3": "RELATIVE_ONE_PREVIOUS_AND_NEXT", "4": "RELATIVE_ALL_PREVIOUS_AND_NEXT",
-    "5": "LONGEST_ORDERED_SUBSET", "6": "LONGEST_CONTIGUOUS_SUBSET", "7": "RELATIVE_TO_CORRECT",
-}  # fmt: skip
-_SELECT_CODES = {"0": "ALL", "1": "RANDOM", "2": "CONTIGUOUS"}
-
-
-def _ordering_warnings(element, count: int, where: str, result: ParseResult) -> None:
-    """What an ordering question loses here: partial-credit grading, a subset of the items."""
-    grading = (element.findtext("gradingtype") or "").strip().upper()
-    grading = _GRADING_CODES.get(grading, grading)
-    if grading and grading != "ALL_OR_NOTHING":
-        result.warnings.append(f"{where}: grading {grading} becomes all-or-nothing here.")
-    select = (element.findtext("selecttype") or "").strip().upper()
-    select = _SELECT_CODES.get(select, select)
-    shown = (element.findtext("selectcount") or "").strip()
-    if select not in ("", "ALL") and shown.isdecimal() and 0 < int(shown) < count:
-        result.warnings.append(
-            f"{where}: Moodle shows a {select.lower()} subset of {shown} of the {count} items; all {count} are "
-            "shown here."
-        )
+        raise Invalid(f"answer {where_number} has fraction {raw!r}, which is not a number.") from None
 
 
 def _question(
@@ -219,76 +193,17 @@ def _question(
 ) -> QuestionData:
     questiontext = element.find("questiontext")
     if questiontext is None:
-        raise _Invalid("has no <questiontext>.")
+        raise Invalid("has no <questiontext>.")
     text_format = questiontext.get("format", "html")
-    stem = _rich(element, "questiontext", text_format)
+    stem = rich(element, "questiontext", text_format)
     if image := _old_image(element):
         stem = f"{stem}\n\n{image}" if stem else image
     extension = element.find("quizapp")
     meta = extension if extension is not None else ET.Element("quizapp")
-    select = None
-    if kind == "multichoice":
-        single = (element.findtext("single") or "true").strip().lower() in ("true", "1")
-        options = []
-        for number, answer in enumerate(element.findall("answer"), start=1):
-            fraction = _fraction(answer, number)
-            if not -100 <= fraction <= 100:
-                raise _Invalid(f"answer {number} has fraction {fraction:g}, outside -100…100.")
-            option = OptionData(text=_rich(answer, ".", text_format), rationale=_rich(answer, "feedback"))
-            if single:
-                option.correct = fraction >= 100
-                if 0 < fraction < 100:
-                    result.warnings.append(
-                        f"{where}: answer {number} ({option.text[:40]!r}) has partial credit {fraction:g}%; "
-                        "questions here are scored all-or-nothing, so it counts as wrong and only the full-credit "
-                        "answer is correct."
-                    )
-            else:
-                option.correct = fraction > 0
-            options.append(option)
-        if single and several_full_credit(options, where, result):
-            single = False
-        question_type = "single" if single else "multiple"
-        if not single:
-            select = (
-                int(meta.get("select")) if (meta.get("select") or "").isdecimal() else sum(o.correct for o in options)
-            )
-    elif kind == "truefalse":
-        by_text = {}
-        for number, answer in enumerate(element.findall("answer"), start=1):
-            value = (answer.findtext("text") or "").strip().lower()
-            if value not in ("true", "false"):
-                raise _Invalid(f"a true/false answer must be 'true' or 'false', not {value!r}.")
-            by_text[value] = (_fraction(answer, number) >= 100, _rich(answer, "feedback"))
-        if set(by_text) != {"true", "false"}:
-            raise _Invalid("a true/false question needs one 'true' and one 'false' answer.")
-        options = [
-            OptionData(text=TRUE, correct=by_text["true"][0], rationale=by_text["true"][1]),
-            OptionData(text=FALSE, correct=by_text["false"][0], rationale=by_text["false"][1]),
-        ]
-        question_type = "single"
-    elif kind == "matching":
-        options = []
-        for sub in element.findall("subquestion"):
-            prompt = to_markdown(sub.findtext("text") or "", sub.get("format", text_format))
-            match = (sub.findtext("answer/text") or "").strip()
-            options.append(OptionData(text=prompt, match=match, rationale=_rich(sub, "feedback")))
-        question_type = "matching"
-    else:  # ordering
-        answers = []
-        for number, answer in enumerate(element.findall("answer"), start=1):
-            position = _fraction(answer, number)
-            option = OptionData(text=_rich(answer, ".", text_format), rationale=_rich(answer, "feedback"))
-            answers.append((position, number, option))
-        positions = [position for position, _number, _option in answers]
-        if len(set(positions)) != len(positions):
-            result.warnings.append(f"{where}: answer fractions repeat, so the items keep their order in the file.")
-            answers.sort(key=lambda row: row[1])
-        else:
-            answers.sort(key=lambda row: (row[0], row[1]))
-        options = [option for _position, _number, option in answers]
-        _ordering_warnings(element, len(options), where, result)
-        question_type = "ordering"
+    reader = question_types.moodle_reader(kind)
+    question_type, options, select = reader.read_moodle(
+        element, kind, text_format=text_format, meta=meta, where=where, result=result
+    )
 
     name = (element.findtext("name/text") or "").strip()
     fingerprint = stem + "\n" + "\n".join(f"{option.text}\t{option.match}" for option in options)
@@ -306,7 +221,7 @@ def _question(
     ]
     difficulty = meta.get("difficulty")
     if difficulty is not None and not difficulty.strip().isdecimal():
-        raise _Invalid(f'<quizapp difficulty="{difficulty}"> must be a whole number.')
+        raise Invalid(f'<quizapp difficulty="{difficulty}"> must be a whole number.')
     case = meta.get("case")
     return QuestionData(
         uid=uid,
@@ -320,7 +235,7 @@ def _question(
         difficulty=int(difficulty) if difficulty is not None else None,
         case_study=CaseStudyData(uid=case) if case else None,
         select=select,
-        explanation=_rich(element, "generalfeedback", text_format),
+        explanation=rich(element, "generalfeedback", text_format),
         references=[node.text.strip() for node in meta.findall("reference") if node.text and node.text.strip()]
         or None,
         options=options,
@@ -331,7 +246,7 @@ def _question(
 # --- writing ---------------------------------------------------------------------------
 
 
-def _text_node(parent, tag: str, text: str, *, text_format: str | None = "markdown"):
+def text_node(parent, tag: str, text: str, *, text_format: str | None = "markdown"):
     node = ET.SubElement(parent, tag, {"format": text_format} if text_format else {})
     ET.SubElement(node, "text").text = text
     return node
@@ -347,13 +262,13 @@ def dump(questions: list[QuestionData], *, categories: dict[str, str]) -> str:
             task = data.task
             if data.task:
                 category = ET.SubElement(quiz, "question", {"type": "category"})
-                _text_node(category, "category", categories.get(data.task, data.task), text_format=None)
+                text_node(category, "category", categories.get(data.task, data.task), text_format=None)
         case = data.case_study
         if case and case.scenario is not None and (case.uid, data.language) not in described:
             described.add((case.uid, data.language))
             description = ET.SubElement(quiz, "question", {"type": "description"})
-            _text_node(description, "name", case.uid, text_format=None)
-            _text_node(description, "questiontext", case.scenario)
+            text_node(description, "name", case.uid, text_format=None)
+            text_node(description, "questiontext", case.scenario)
             ET.SubElement(description, "idnumber").text = case.uid
             ET.SubElement(description, "quizapp", {"language": data.language})
         _question_element(quiz, data)
@@ -362,59 +277,23 @@ def dump(questions: list[QuestionData], *, categories: dict[str, str]) -> str:
 
 
 def _question_element(quiz, data: QuestionData) -> None:
-    true_false = is_true_false(data)
-    kind = {"single": "multichoice", "multiple": "multichoice", "ordering": "ordering", "matching": "matching"}[
-        data.type
-    ]
-    if true_false:
-        kind = "truefalse"
+    question_type = question_types.get(data.type)
+    kind = question_type.moodle_type(data)
+    if kind is None:
+        quiz.append(ET.Comment(f" {data.uid}: {question_type.label} questions have no Moodle XML form. "))
+        return
     question = ET.SubElement(quiz, "question", {"type": kind})
-    _text_node(question, "name", data.uid, text_format=None)
-    _text_node(question, "questiontext", data.stem)
-    _text_node(question, "generalfeedback", data.explanation)
+    text_node(question, "name", data.uid, text_format=None)
+    text_node(question, "questiontext", data.stem)
+    text_node(question, "generalfeedback", data.explanation)
     ET.SubElement(question, "defaultgrade").text = "1"
     ET.SubElement(question, "hidden").text = "0"
     ET.SubElement(question, "idnumber").text = data.uid
-    correct = sum(option.correct for option in data.options)
-    if true_false:
-        for option in data.options:
-            answer = ET.SubElement(
-                question, "answer", {"fraction": "100" if option.correct else "0", "format": "moodle_auto_format"}
-            )
-            ET.SubElement(answer, "text").text = option.text.lower()
-            _text_node(answer, "feedback", option.rationale)
-    elif data.type in ("single", "multiple"):
-        ET.SubElement(question, "single").text = "true" if data.type == "single" else "false"
-        ET.SubElement(question, "shuffleanswers").text = "true"
-        ET.SubElement(question, "answernumbering").text = "abc"
-        for option in data.options:
-            if data.type == "single":
-                fraction = "100" if option.correct else "0"
-            else:
-                fraction = correct_weight(correct) if option.correct else "-100"
-            answer = ET.SubElement(question, "answer", {"fraction": fraction, "format": "markdown"})
-            ET.SubElement(answer, "text").text = option.text
-            _text_node(answer, "feedback", option.rationale)
-    elif data.type == "ordering":
-        for tag, value in (("layouttype", "VERTICAL"), ("selecttype", "ALL"), ("selectcount", "0"),
-                           ("gradingtype", "ALL_OR_NOTHING"), ("showgrading", "SHOW")):  # fmt: skip
-            ET.SubElement(question, tag).text = value
-        for position, option in enumerate(data.options, start=1):
-            answer = ET.SubElement(question, "answer", {"fraction": str(position), "format": "markdown"})
-            ET.SubElement(answer, "text").text = option.text
-            _text_node(answer, "feedback", option.rationale)
-    else:
-        ET.SubElement(question, "shuffleanswers").text = "true"
-        for option in data.options:
-            sub = _text_node(question, "subquestion", option.text)
-            answer = ET.SubElement(sub, "answer")
-            ET.SubElement(answer, "text").text = option.match
-            if option.rationale:
-                _text_node(sub, "feedback", option.rationale)
+    question_type.moodle_answers(question, data)
     if data.tags:
         tags = ET.SubElement(question, "tags")
         for slug in data.tags:
-            _text_node(tags, "tag", slug, text_format=None)
+            text_node(tags, "tag", slug, text_format=None)
     attributes = {"language": data.language}
     if data.status:
         attributes["status"] = data.status
@@ -422,8 +301,7 @@ def _question_element(quiz, data: QuestionData) -> None:
         attributes["difficulty"] = str(data.difficulty)
     if data.case_study:
         attributes["case"] = data.case_study.uid
-    if data.type == "multiple" and data.select is not None and data.select != correct:
-        attributes["select"] = str(data.select)
+    attributes.update(question_type.moodle_attributes(data))
     extension = ET.SubElement(question, "quizapp", attributes)
     for code in data.guides or []:
         ET.SubElement(extension, "guide").text = code

@@ -21,6 +21,7 @@ from django.utils import timezone
 from accounts.models import Owner
 from exams.grading import scaled_score
 from exams.models import Attempt, AttemptItem, Blueprint, Mode, Response
+from questions import types as question_types
 from questions.models import Question
 from questions.snapshots import take_snapshot
 
@@ -154,15 +155,4 @@ def _insert(plan, snapshots, blueprint, rng) -> int:
 
 def _answer(snapshot: dict, correct: bool, rng):
     """An answer of the snapshot's shape: the key when right, a plausible mistake otherwise."""
-    key = snapshot["key"]
-    if correct:
-        return key
-    if snapshot["type"] == "matching":
-        prompts = list(key)
-        return {prompt: key[prompts[index - 1]] for index, prompt in enumerate(prompts)}
-    if snapshot["type"] == "ordering":
-        return list(reversed(key))
-    wrong = [row["id"] for row in snapshot["options"] if row["id"] not in key]
-    if snapshot["type"] == "multiple":
-        return sorted(key[1:] + [rng.choice(wrong)])
-    return [rng.choice(wrong)]
+    return question_types.get(snapshot["type"]).sample_answer(snapshot, correct, rng)

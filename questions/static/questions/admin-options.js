@@ -3,19 +3,11 @@
 "use strict";
 
 (() => {
-  // Columns each type does not use; the text column's name per type comes from the server
-  // (data-row-labels on the type select), translated.
-  const hidden = {
-    single: ["match"],
-    multiple: ["match"],
-    ordering: ["match", "is_correct"],
-    matching: ["is_correct"],
-  };
-
+  // Per type, from the server (data-type-columns on the type select, questions.types):
+  // the columns it does not use and its text column's name, translated.
   const apply = (select) => {
-    const type = select.value;
-    const labels = JSON.parse(select.dataset.rowLabels || "{}");
-    const spec = { hide: hidden[type] || [], text: labels[type] };
+    const columns = JSON.parse(select.dataset.typeColumns || "{}");
+    const spec = columns[select.value] || { hide: [] };
     for (const name of ["match", "is_correct"]) {
       const hide = spec.hide.includes(name);
       document.querySelectorAll(`.tabular th.column-${name}, .tabular td.field-${name}`).forEach((cell) => {
