@@ -17,10 +17,9 @@ def self_grade_form(context):
     """
     request = context.get("request")
     rating = None
-    if request is not None and request.method == "GET":
-        response = getattr(context["item"], "response", None)  # None before an answer (no row)
-    else:
-        response = None
+    on_page_view = request is not None and request.method == "GET"
+    # No response row before an answer: getattr's default.
+    response = getattr(context["item"], "response", None) if on_page_view else None
     if response is not None:
         rating = SelfGrade.objects.filter(response=response).values_list("rating", flat=True).first()
     return self_grade_context(context["session"].pk, context["item"].position, rating) | {
