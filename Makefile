@@ -37,11 +37,11 @@ test-pg: messages
 # in git). compilemessages needs gettext's msgfmt: Debian's `gettext` package.
 messages: $(STAMP)
 	@command -v msgfmt >/dev/null || { echo "msgfmt not found: install gettext (apt-get install gettext)" >&2; exit 1; }
-	$(DEV_ENV) $(PY) manage.py compilemessages --ignore=.venv --ignore=node_modules --ignore=static/vendor
+	$(DEV_ENV) $(PY) manage.py compilemessages --ignore=.venv --ignore=node_modules --ignore=static/vendor --ignore=tests
 
 # Re-extract the translatable strings into locale/ja (then translate the new entries).
 makemessages: $(STAMP)
-	$(DEV_ENV) $(PY) manage.py makemessages -l ja --no-obsolete --ignore=.venv --ignore=node_modules --ignore=static/vendor
+	$(DEV_ENV) $(PY) manage.py makemessages -l ja --no-obsolete --ignore=.venv --ignore=node_modules --ignore=static/vendor --ignore=tests
 
 fmt: $(STAMP)
 	$(VENV)/bin/ruff check --fix .
