@@ -113,7 +113,9 @@ def _cells(attempt: Attempt, *, current: int | None = None) -> list[dict]:
     """Every cell of the navigator, from light rows (no item or response objects; of the
     snapshot only its key, to tell a complete answer from a partial one)."""
     prefix, words = reverse("exams:attempt", args=[attempt.pk]), _nav_words()
-    rows = attempt.items.order_by("position").values_list("position", "flagged", "response__answer", "snapshot__key")
+    rows = attempt.items.order_by("position").values_list(
+        "position", "flagged", "response__answer", "revision__content__key"
+    )
     return [
         _cell(
             attempt.pk,
@@ -716,7 +718,7 @@ def practice_original(request: HtmxHttpRequest, pk: int, position: int):
     JS the toggle links here and this is a page of its own.
     """
     session = _get_attempt(request, pk, mode=Mode.PRACTICE)
-    item = get_object_or_404(AttemptItem.objects.only("snapshot", "position"), attempt=session, position=position)
+    item = get_object_or_404(AttemptItem, attempt=session, position=position)
     original = None if item.snapshot["language"] == Language.EN else original_view(item.snapshot)
     if original is None:
         raise Http404

@@ -32,6 +32,7 @@ from .models import (
     TaskStatement,
 )
 from .reports import resolve_reports
+from .revisions import revise
 from .signals import bank_changed
 from .snapshots import public_view, take_snapshot
 from .statistics import item_statistics_for
@@ -347,6 +348,11 @@ class QuestionAdmin(admin.ModelAdmin):
     def get_queryset(self, request):
         return super().get_queryset(request).with_open_reports()
 
+    def save_related(self, request, form, formsets, change):
+        """After the options, tags and guides: the question's revision from what was saved."""
+        super().save_related(request, form, formsets, change)
+        revise([form.instance.pk])
+
     def get_changelist(self, request, **kwargs):
         return StatisticsChangeList
 
@@ -389,6 +395,7 @@ class QuestionAdmin(admin.ModelAdmin):
         count = Question.objects.filter(pk__in=ready).update(
             status=Question.Status.PUBLISHED, updated_at=timezone.now()
         )
+        revise(ready)
         bank_changed.send(sender=Question)
         if count:
             messages.success(
@@ -635,6 +642,10 @@ class CaseStudyAdmin(admin.ModelAdmin):
     list_display = ["uid", "language", "scenario_start"]
     list_filter = ["language"]
     search_fields = ["uid", "scenario"]
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        revise(obj.questions.all())  # its questions show the new scenario
 
     @admin.display(description=_("scenario"))
     def scenario_start(self, case_study):

@@ -571,7 +571,7 @@ def test_load_bank_queries_do_not_grow_with_the_bank(tmp_path, django_assert_max
 
     with django_assert_max_num_queries(30):
         load_bank(directory)
-    with django_assert_max_num_queries(12):
+    with django_assert_max_num_queries(13):
         load_bank(directory)
 
 
