@@ -159,7 +159,7 @@ def _practice_order(owner_id: int, scope: dict, language: str, question_ids, rng
 
 def check_start_rate(request, owner_id: int) -> None:
     """Raise ``RateLimited`` past ``START_RATE`` per owner or ``START_ADDRESS_RATE`` per client
-    address: every start writes a snapshot of each question it draws (a public contract: the
+    address: every start writes an item for each question it draws (a public contract: the
     views of exams and insights call it before starting anything)."""
     ratelimit.hit(
         ratelimit.bucket("start:owner", owner_id, "START_RATE"),

@@ -49,11 +49,10 @@ class Command(BaseCommand):
         rng = random.Random(seed)
         now = timezone.now()
         revisions = current_revisions(question.pk for question in questions)
-        contents = dict(
-            QuestionRevision.objects.filter(pk__in=[current.revision_id for current in revisions.values()])
-            .values_list("pk", "content")
-        )
-        snapshots = {pk: (current.revision_id, contents[current.revision_id]) for pk, current in revisions.items()}
+        contents = QuestionRevision.objects.in_bulk([current.revision_id for current in revisions.values()])
+        snapshots = {
+            pk: (current.revision_id, contents[current.revision_id].content) for pk, current in revisions.items()
+        }
         blueprint = Blueprint.objects.filter(mode=Mode.EXAM).order_by("-question_count").first()
         with transaction.atomic():
             created = [
