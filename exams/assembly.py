@@ -164,6 +164,14 @@ class BankIndex:
             self._pools[key] = (dict(singles), cases)
         return self._pools[key]
 
+    def current_revisions(self, question_ids: list[int]) -> dict[int, Current]:
+        """The questions' current revisions; the few without one are revised now (and
+        remembered here)."""
+        missing = [pk for pk in question_ids if pk not in self.current]
+        if missing:
+            self.current.update(current_revisions(missing))
+        return {pk: self.current[pk] for pk in question_ids}
+
 
 _index: BankIndex | None = None
 
@@ -178,22 +186,6 @@ def bank_index() -> BankIndex:
     return index
 
 
-def forget_bank_index() -> None:
-    """Drop this process's index (tests: a rolled-back test leaves no trace of its writes)."""
-    global _index
-    _index = None
-
-
-def current_revisions_of(question_ids: list[int]) -> dict[int, Current]:
-    """The drawn questions' current revisions from the index; the few without one are
-    revised now (and remembered in the index)."""
-    index = bank_index()
-    missing = [pk for pk in question_ids if pk not in index.current]
-    if missing:
-        index.current.update(current_revisions(missing))
-    return {pk: index.current[pk] for pk in question_ids}
-
-
 def _lazy_shuffle(keys: list[int], rng: random.Random):
     """Yield ``keys`` in random order, paying only for the ones consumed (Fisher–Yates)."""
     keys = list(keys)
@@ -203,11 +195,19 @@ def _lazy_shuffle(keys: list[int], rng: random.Random):
         yield keys[index]
 
 
-def draw_exam(blueprint: Blueprint, *, owner_id: int, rng: random.Random, language: str | None = None) -> list[Slot]:
+def draw_exam(
+    blueprint: Blueprint,
+    *,
+    owner_id: int,
+    rng: random.Random,
+    language: str | None = None,
+    index: BankIndex | None = None,
+) -> list[Slot]:
     """Choose and order the questions of one mock exam; raise NotEnoughQuestions if short.
 
     ``language`` is the exam's language (default: the blueprint's); a question without a
-    translation into it comes in English, as in practice.
+    translation into it comes in English, as in practice. ``index`` is the bank's
+    (default: ``bank_index()``).
 
     Returns the slots in exam order, each with its question id and whether it is scored.
     Two queries (the weights, the questions already seen), and two more to rebuild the
@@ -219,7 +219,7 @@ def draw_exam(blueprint: Blueprint, *, owner_id: int, rng: random.Random, langua
     scored_counts = largest_remainder(total - unscored, weights)
     unscored_counts = largest_remainder(unscored, weights)
     seen = seen_question_ids(owner_id)
-    singles, cases = bank_index().pools(language or blueprint.language, blueprint.guide_id)
+    singles, cases = (index or bank_index()).pools(language or blueprint.language, blueprint.guide_id)
 
     # A unit is a question id (> 0) or a case study (its id negated, all its questions).
     # pools[(domain, pilot, seen)] lists the units in id order.

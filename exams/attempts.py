@@ -29,7 +29,7 @@ from questions.models import Question
 from questions.revisions import Current, current_revisions, draw_order
 from quizapp import ratelimit
 
-from .assembly import NotEnoughQuestions, current_revisions_of, draw_exam, seen_uids
+from .assembly import NotEnoughQuestions, bank_index, draw_exam, seen_uids
 from .grading import Answer, grade, scaled_score
 from .models import SAVE_GRACE, Attempt, AttemptItem, Blueprint, Mode, Response
 from .scopes import practice_questions
@@ -115,8 +115,9 @@ def start_exam(
     seed = new_seed() if seed is None else seed
     rng = random.Random(seed)
     language = language or blueprint.language
-    slots = draw_exam(blueprint, owner_id=owner_id, rng=rng, language=language)
-    current = current_revisions_of([slot.question_id for slot in slots])
+    index = bank_index()
+    slots = draw_exam(blueprint, owner_id=owner_id, rng=rng, language=language, index=index)
+    current = index.current_revisions([slot.question_id for slot in slots])
     try:
         with transaction.atomic():
             attempt = Attempt.objects.create(

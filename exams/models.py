@@ -242,12 +242,12 @@ class AttemptItemQuerySet(models.QuerySet):
         return self.exclude(running_exam())
 
     def for_answer(self, attempt_id: int, owner_id: int, position: int) -> "AttemptItem | None":
-        """The owner's item at ``position`` with its attempt and response attached: what
-        saving an answer needs, in one query (None for anyone else's or a missing item).
+        """The owner's item at ``position`` with its attempt, response and revision attached:
+        what saving an answer needs, in one query (None for anyone else's or a missing item).
 
-        The same rows as ``select_related("attempt", "response")``, read with SQL built once
-        per process: on the hottest path of the app, compiling that query through the ORM
-        cost more than the rest of the save together (bench/run.py).
+        The same rows as ``select_related("attempt", "response", "revision")``, read with SQL
+        built once per process: on the hottest path of the app, compiling that query through
+        the ORM cost more than the rest of the save together (bench/run.py).
         """
         sql, readers = _for_answer_plan(self.db)
         connection = connections[self.db]
