@@ -83,7 +83,7 @@ def seen_question_ids(owner_id: int) -> set[int]:
     return set(Question.objects.filter(uid__in=shown).values_list("pk", flat=True))
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Entry:
     """What the draw needs to know of one drawable question."""
 

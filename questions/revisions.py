@@ -193,14 +193,13 @@ def _option_changed(sender, instance: Option, **kwargs) -> None:
 
 
 def _tags_changed(sender, instance, action: str, reverse: bool, pk_set, **kwargs) -> None:
-    if action not in ("post_add", "post_remove", "post_clear"):
-        return
-    if not reverse:
-        _clear(Question.objects.filter(pk=instance.pk, revision__isnull=False))
-    elif pk_set:
+    if not reverse:  # question.tags
+        if action in ("post_add", "post_remove", "post_clear"):
+            _clear(Question.objects.filter(pk=instance.pk, revision__isnull=False))
+    elif action in ("post_add", "post_remove"):  # tag.questions
         _clear(Question.objects.filter(pk__in=pk_set, revision__isnull=False))
-    else:  # a tag's questions cleared from the tag's side: which ones is no longer known
-        bump_bank_version()
+    elif action == "pre_clear":  # before: afterwards the tag's questions can no longer be found
+        _clear(Question.objects.filter(tags=instance, revision__isnull=False))
 
 
 def _guides_changed(sender, action: str, **kwargs) -> None:

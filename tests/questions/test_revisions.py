@@ -60,14 +60,26 @@ def test_drafts_get_no_revision_and_a_retired_question_loses_its_own():
         lambda q: Option.objects.filter(question=q).first().save(),
         lambda q: Option.objects.filter(question=q).last().delete(),
         lambda q: q.tags.add(Tag.objects.create(slug="new-tag")),
+        lambda q: Tag.objects.get(slug="kept-tag").questions.clear(),
+        lambda q: Tag.objects.get(slug="kept-tag").save(),
         lambda q: Question.objects.get(pk=q.pk).save(update_fields=["stem"]),
         lambda q: CaseStudy.objects.get(pk=q.case_study_id).save(),
         lambda q: q.task.save(),
     ],
-    ids=["option saved", "option deleted", "tag added", "question saved", "case study saved", "task saved"],
+    ids=[
+        "option saved",
+        "option deleted",
+        "tag added",
+        "tag's questions cleared",
+        "tag saved",
+        "question saved",
+        "case study saved",
+        "task saved",
+    ],
 )
 def test_any_write_through_the_orm_clears_the_revision_and_changes_the_bank_version(edit):
     question = make_single_question(case_study=CaseStudy.objects.create(uid="case-r", scenario="A scenario."))
+    question.tags.add(Tag.objects.create(slug="kept-tag"))
     revise([question.pk])
     version = bank_version()
 
