@@ -1,8 +1,10 @@
 """Drawing the questions of a mock exam from a blueprint.
 
-The draw works on light rows (id, status, task, case study, seen) so a 10,000-question
-bank costs three small queries and a few milliseconds of Python; only the chosen
-questions are then fetched whole (``for_candidate()``) to be snapshotted.
+The draw works on an index of the drawable bank that each process keeps in memory
+(``BankIndex``: id, uid, language, pilot, domain, case study, guide revisions, current
+revision), rebuilt only when the bank version changes. A draw then costs two small queries
+(the weights, the questions the owner has seen) and a few milliseconds of Python, and the
+start needs no question row at all: items point at the revisions the index names.
 
 Rules (docs/exam-rules.md §3):
 - per-domain slot counts from the weights, by the largest-remainder method, separately
@@ -12,6 +14,7 @@ Rules (docs/exam-rules.md §3):
 - questions the owner has never been shown come first (by uid, so a translation of a
   seen question counts as seen);
 - a case study's questions are drawn together, as one unit, and stay adjacent;
+- only questions valid for the blueprint's exam guide revision, if it names one;
 - everything random comes from the ``random.Random`` passed in, seeded from
   ``Attempt.seed``: the same seed, bank and history give the same exam.
 """
@@ -21,11 +24,11 @@ import random
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 
-from django.db import connection
 from django.db.models import OuterRef, Subquery
 from django.utils.translation import gettext as _
 
-from questions.models import Domain, Language, Question, TaskStatement
+from questions.models import Domain, Language, Question
+from questions.revisions import Current, bank_version, current_revisions
 
 from .models import AttemptItem, Blueprint, BlueprintDomain
 
@@ -80,101 +83,107 @@ def seen_question_ids(owner_id: int) -> set[int]:
     return set(Question.objects.filter(uid__in=shown).values_list("pk", flat=True))
 
 
-# Candidates are ranked by a seeded key, draw_key = (id² × a + id × c + b) mod P, with a, b
-# and c drawn from the attempt's random generator (ties, which are rare, go by id). The
-# square matters: a linear key maps the ids of a pool, often an arithmetic progression, onto
-# a lattice, so a pool's smallest keys would not be a fair sample. A pool's first k
-# candidates are the ones with the k smallest keys, so the database needs no sort: it
-# returns every candidate whose key is below a threshold set per pool to let about
-# ``wanted`` of them through, and Python keeps the k smallest. Plain SQL: Django's Mod() is
-# a Python function on SQLite, called per row.
-_PRIME = 2_147_483_647
-_SAMPLED = """
-WITH candidate AS (
-  SELECT question.id, question.status = %s AS pilot, question.case_study_id, domain.number AS domain_number,
-    ((question.id * question.id) %% {prime} * %s + question.id * %s + %s) %% {prime} AS draw_key
-  FROM {question} question
-  JOIN {task} task ON task.id = question.task_id
-  JOIN {domain} domain ON domain.id = task.domain_id
-  {guide_join}
-  WHERE question.status IN (%s, %s) AND (question.language = %s {fallback})
-), pool AS (
-  SELECT domain_number, pilot, COUNT(*) AS size FROM candidate
-  WHERE case_study_id IS NULL GROUP BY domain_number, pilot
-)
-SELECT candidate.id, candidate.pilot, candidate.domain_number, candidate.case_study_id, candidate.draw_key, pool.size
-FROM candidate LEFT JOIN pool ON pool.domain_number = candidate.domain_number AND pool.pilot = candidate.pilot
-WHERE candidate.case_study_id IS NOT NULL OR candidate.draw_key * pool.size < %s
-UNION ALL
-SELECT NULL, pilot, domain_number, NULL, NULL, size FROM pool
-"""
-_FALLBACK = """OR question.language = %s AND NOT EXISTS (
-      SELECT 1 FROM {question} translated
-      WHERE translated.uid = question.uid AND translated.language = %s AND translated.status IN (%s, %s)
-    )"""
+@dataclass(frozen=True, slots=True)
+class Entry:
+    """What the draw needs to know of one drawable question."""
+
+    pk: int
+    uid: str
+    language: str
+    pilot: bool
+    domain: int
+    case_study_id: int | None
+    guides: frozenset[int]
 
 
-def _eligible_rows(
-    blueprint: Blueprint, *, per_pool: int, rng: random.Random, language: str | None = None
-) -> list[tuple]:
-    """``(pk, pilot, domain number, case_study_id)`` of the candidates worth drawing from.
+class BankIndex:
+    """The drawable bank (published and pilot questions), held in memory by each process.
 
-    A domain never takes more than ``per_pool`` questions from one pool (pilot or not), so
-    only each pool's first ``per_pool`` single questions in the seeded order come back,
-    plus every case-study question: a 10,000-question bank sends a few hundred rows and
-    sorts none. (Seen or not is sorted out afterwards: ranking by it in SQL meant hashing
-    every candidate's uid, which cost as much as the rest.)
+    Built in two queries under a bank version (``questions.revisions.bank_version``) and
+    replaced when the version changes, which every write to the bank does. The pools of one
+    exam language and guide revision are worked out on the first draw that needs them.
     """
-    language = language or blueprint.language
-    guides = Question.guides.through._meta
-    guide_join = ""
-    params: list = [Question.Status.PILOT, rng.randrange(1, 1 << 31), rng.randrange(1 << 31), rng.randrange(1 << 31)]
-    if blueprint.guide_id:
-        guide_join = f"JOIN {guides.db_table} guide ON guide.question_id = question.id AND guide.guiderevision_id = %s"
-        params.append(blueprint.guide_id)
-    drawable = [Question.Status.PUBLISHED, Question.Status.PILOT]
-    params += [*drawable, language]
-    fallback = ""
-    if language != Language.EN:
-        # A uid without a translation into the exam's language takes its English item.
-        fallback = _FALLBACK.format(question=Question._meta.db_table)
-        params += [Language.EN, language, *drawable]
-    sql = _SAMPLED.format(
-        prime=_PRIME,
-        question=Question._meta.db_table,
-        task=TaskStatement._meta.db_table,
-        domain=Domain._meta.db_table,
-        guide_join=guide_join,
-        fallback=fallback,
-    )
-    # Let about twice what is needed through, so that a pool falls short of per_pool only
-    # rarely; then it is asked again with every candidate let through.
-    wanted = 2 * per_pool + 20
-    while True:
-        with connection.cursor() as cursor:
-            # draw_key < P × wanted / size, kept in integers
-            cursor.execute(sql, [*params, wanted * _PRIME])
-            rows = cursor.fetchall()
-        pools: dict[tuple, list] = {}  # (domain, pilot, single questions in the pool) → [(key, pk)]
-        cases = []
-        for pk, pilot, domain, case_id, key, size in rows:
-            if case_id is not None:
-                cases.append((pk, pilot, domain, case_id))
-                continue
-            found = pools.setdefault((domain, bool(pilot), size), [])
-            if pk is not None:  # else the pool's own row, there even when none of it passed
-                found.append((key, pk))
-        everything = wanted >= max((size for _d, _p, size in pools), default=0)
-        if everything or all(len(found) >= min(per_pool, size) for (_d, _p, size), found in pools.items()):
-            break
-        wanted = max(size for _d, _p, size in pools)
-    singles = [
-        (pk, pilot, domain, None)
-        for (domain, pilot, _size), found in pools.items()
-        for _key, pk in sorted(found)[:per_pool]
-    ]
-    # A stable order before the draw's own shuffle: the database returns rows in any order.
-    return sorted(singles + cases)
+
+    def __init__(self, version: str, entries: list[Entry], current: dict[int, Current]):
+        self.version = version
+        self.entries = entries
+        # question id -> current revision; filled in for questions that had none (a start
+        # revises them: see exams.attempts).
+        self.current = current
+        self._pools: dict[tuple[str, int | None], tuple] = {}
+
+    @classmethod
+    def build(cls, version: str) -> "BankIndex":
+        drawable = Question.objects.drawable()
+        guides = defaultdict(set)
+        through = Question.guides.through.objects.filter(question__in=drawable)
+        for question_id, guide_id in through.values_list("question_id", "guiderevision_id"):
+            guides[question_id].add(guide_id)
+        entries, current = [], {}
+        rows = drawable.order_by("pk").values_list(
+            "pk",
+            "uid",
+            "language",
+            "status",
+            "task__domain__number",
+            "case_study_id",
+            "revision_id",
+            "revision__option_count",
+            "revision__match_count",
+        )
+        for pk, uid, language, status, domain, case_id, revision_id, options, matches in rows:
+            pilot = status == Question.Status.PILOT
+            entries.append(Entry(pk, uid, language, pilot, domain, case_id, frozenset(guides.get(pk, ()))))
+            if revision_id is not None:
+                current[pk] = Current(revision_id, options, matches)
+        return cls(version, entries, current)
+
+    def pools(self, language: str, guide_id: int | None) -> tuple[dict, dict]:
+        """The drawable questions of an exam in ``language`` valid for ``guide_id`` (None:
+        any): single questions by (domain, pilot), in id order, and case studies by id as
+        [domain of their first question, any pilot, [question ids]].
+
+        A uid without a translation into ``language`` takes its English item, as in practice.
+        """
+        key = (language, guide_id)
+        if key not in self._pools:
+            translated = {entry.uid for entry in self.entries if entry.language == language}
+            singles: dict[tuple[int, bool], list[int]] = defaultdict(list)
+            cases: dict[int, list] = {}
+            for entry in self.entries:
+                if guide_id is not None and guide_id not in entry.guides:
+                    continue
+                if entry.language != language and (entry.language != Language.EN or entry.uid in translated):
+                    continue
+                if entry.case_study_id is None:
+                    singles[entry.domain, entry.pilot].append(entry.pk)
+                    continue
+                case = cases.setdefault(entry.case_study_id, [entry.domain, False, []])
+                case[1] = case[1] or entry.pilot
+                case[2].append(entry.pk)
+            self._pools[key] = (dict(singles), cases)
+        return self._pools[key]
+
+    def current_revisions(self, question_ids: list[int]) -> dict[int, Current]:
+        """The questions' current revisions; the few without one are revised now (and
+        remembered here)."""
+        missing = [pk for pk in question_ids if pk not in self.current]
+        if missing:
+            self.current.update(current_revisions(missing))
+        return {pk: self.current[pk] for pk in question_ids}
+
+
+_index: BankIndex | None = None
+
+
+def bank_index() -> BankIndex:
+    """This process's index of the drawable bank, rebuilt if the bank changed since."""
+    global _index
+    version = bank_version()
+    index = _index
+    if index is None or index.version != version:
+        index = _index = BankIndex.build(version)
+    return index
 
 
 def _lazy_shuffle(keys: list[int], rng: random.Random):
@@ -186,14 +195,23 @@ def _lazy_shuffle(keys: list[int], rng: random.Random):
         yield keys[index]
 
 
-def draw_exam(blueprint: Blueprint, *, owner_id: int, rng: random.Random, language: str | None = None) -> list[Slot]:
+def draw_exam(
+    blueprint: Blueprint,
+    *,
+    owner_id: int,
+    rng: random.Random,
+    language: str | None = None,
+    index: BankIndex | None = None,
+) -> list[Slot]:
     """Choose and order the questions of one mock exam; raise NotEnoughQuestions if short.
 
     ``language`` is the exam's language (default: the blueprint's); a question without a
-    translation into it comes in English, as in practice.
+    translation into it comes in English, as in practice. ``index`` is the bank's
+    (default: ``bank_index()``).
 
     Returns the slots in exam order, each with its question id and whether it is scored.
-    Three queries: the weights, the questions already seen, the eligible rows.
+    Two queries (the weights, the questions already seen), and two more to rebuild the
+    index after a bank write.
     """
     total = blueprint.question_count
     unscored = min(blueprint.unscored_count, total)
@@ -201,33 +219,22 @@ def draw_exam(blueprint: Blueprint, *, owner_id: int, rng: random.Random, langua
     scored_counts = largest_remainder(total - unscored, weights)
     unscored_counts = largest_remainder(unscored, weights)
     seen = seen_question_ids(owner_id)
+    singles, cases = (index or bank_index()).pools(language or blueprint.language, blueprint.guide_id)
 
     # A unit is a question id (> 0) or a case study (its id negated, all its questions).
-    # pools[(domain, pilot, seen)] lists the units in the database's seeded order.
-    pools: dict[tuple[int, bool, bool], list[int]] = defaultdict(list)
-    cases: dict[int, list] = {}
+    # pools[(domain, pilot, seen)] lists the units in id order.
+    pools: dict[tuple[int, bool, bool], list[int]] = {}
     eligible: Counter = Counter()
-    per_pool = max([0, *scored_counts.values()]) + max([0, *unscored_counts.values()])
-    # Ranked without regard to seen, the first per_pool + len(seen) of a pool hold its first
-    # per_pool unseen questions, or else the whole pool.
-    for pk, pilot, domain, case_id in _eligible_rows(
-        blueprint, per_pool=per_pool + len(seen), rng=rng, language=language or blueprint.language
-    ):
-        pilot, was_seen = bool(pilot), pk in seen
-        eligible[domain, pilot] += 1
-        if case_id is None:
-            pools[domain, pilot, was_seen].append(pk)
-            continue
-        # A case study counts toward the domain of its first question.
-        case = cases.setdefault(case_id, [domain, False, False, []])
-        case[1] = case[1] or pilot
-        case[2] = case[2] or was_seen
-        case[3].append(pk)
-    for case_id, (domain, pilot, seen, _members) in cases.items():
-        pools[domain, pilot, seen].append(-case_id)
+    for (domain, pilot), members in singles.items():
+        eligible[domain, pilot] += len(members)
+        pools[domain, pilot, False] = [pk for pk in members if pk not in seen]
+        pools[domain, pilot, True] = [pk for pk in members if pk in seen]
+    for case_id, (domain, pilot, members) in cases.items():
+        eligible[domain, pilot] += len(members)
+        pools.setdefault((domain, pilot, any(pk in seen for pk in members)), []).append(-case_id)
 
     def size(unit: int) -> int:
-        return 1 if unit > 0 else len(cases[-unit][3])
+        return 1 if unit > 0 else len(cases[-unit][2])
 
     def fill(pool_keys, capacity: int, taken: set[int]) -> list[int]:
         """Take units pool by pool in random order while they fit; skip a case study too
@@ -275,6 +282,6 @@ def draw_exam(blueprint: Blueprint, *, owner_id: int, rng: random.Random, langua
     rng.shuffle(picked)
     slots = []
     for unit, scored in picked:
-        members = [unit] if unit > 0 else cases[-unit][3]
+        members = [unit] if unit > 0 else cases[-unit][2]
         slots += [Slot(question_id, scored) for question_id in members]
     return slots

@@ -28,10 +28,10 @@ from django.utils.translation import gettext as _
 
 from accounts.models import Owner
 from questions.models import Question
-from questions.snapshots import take_snapshot
+from questions.revisions import Current, current_revisions, draw_order
 from quizapp import ratelimit
 
-from .assembly import NotEnoughQuestions, draw_exam, seen_uids
+from .assembly import NotEnoughQuestions, bank_index, draw_exam, seen_uids
 from .grading import Answer, grade, scaled_score
 from .models import SAVE_GRACE, Attempt, AttemptItem, Blueprint, Mode, Response
 from .scopes import practice_questions
@@ -76,16 +76,27 @@ def new_seed() -> int:
     return secrets.randbits(62)
 
 
-def _snapshot_items(attempt: Attempt, slots: list[tuple[int, bool]], rng: random.Random, *, start: int = 1):
-    """Create the attempt's items for ``slots`` ((question id, scored) in order)."""
-    questions = Question.objects.for_candidate().prefetch_related("tags").in_bulk([pk for pk, _ in slots])
+def _create_items(
+    attempt: Attempt,
+    slots: list[tuple[int, bool]],
+    rng: random.Random,
+    *,
+    start: int = 1,
+    current: dict[int, Current] | None = None,
+):
+    """Create the attempt's items for ``slots`` ((question id, scored) in order) in one insert:
+    each points at its question's current revision (``current``, else read) with its own
+    shuffled option order."""
+    if current is None:
+        current = current_revisions([pk for pk, _ in slots])
     AttemptItem.objects.bulk_create(
         AttemptItem(
             attempt=attempt,
             question_id=pk,
             position=start + index,
             scored=scored,
-            snapshot=take_snapshot(questions[pk], rng),
+            revision_id=current[pk].revision_id,
+            order=draw_order(current[pk], rng),
         )
         for index, (pk, scored) in enumerate(slots)
     )
@@ -106,7 +117,9 @@ def start_exam(
     seed = new_seed() if seed is None else seed
     rng = random.Random(seed)
     language = language or blueprint.language
-    slots = draw_exam(blueprint, owner_id=owner_id, rng=rng, language=language)
+    index = bank_index()
+    slots = draw_exam(blueprint, owner_id=owner_id, rng=rng, language=language, index=index)
+    current = index.current_revisions([slot.question_id for slot in slots])
     try:
         with transaction.atomic():
             attempt = Attempt.objects.create(
@@ -119,7 +132,7 @@ def start_exam(
                 started_at=now,
                 deadline=now + timedelta(minutes=blueprint.minutes),
             )
-            _snapshot_items(attempt, [(slot.question_id, slot.scored) for slot in slots], rng)
+            _create_items(attempt, [(slot.question_id, slot.scored) for slot in slots], rng, current=current)
     except IntegrityError:
         # Two "Start" posts at once: the constraint let one through; resume that one.
         return Attempt.objects.for_owner(owner_id).in_progress().get(blueprint=blueprint)
@@ -149,7 +162,7 @@ def _practice_order(owner_id: int, scope: dict, language: str, question_ids, rng
 
 def check_start_rate(request, owner_id: int) -> None:
     """Raise ``RateLimited`` past ``START_RATE`` per owner or ``START_ADDRESS_RATE`` per client
-    address: every start writes a snapshot of each question it draws (a public contract: the
+    address: every start writes an item for each question it draws (a public contract: the
     views of exams and insights call it before starting anything)."""
     ratelimit.hit(
         ratelimit.bucket("start:owner", owner_id, "START_RATE"),
@@ -205,7 +218,7 @@ def start_practice(
             seed=seed,
             started_at=now,
         )
-        _snapshot_items(attempt, [(pk, True) for pk in chosen], rng)
+        _create_items(attempt, [(pk, True) for pk in chosen], rng)
     return attempt
 
 
@@ -228,7 +241,7 @@ def extend_practice(attempt: Attempt, *, now: datetime) -> int:
     last = attempt.items.order_by("-position").values_list("position", flat=True).first() or 0
     try:
         with transaction.atomic():
-            _snapshot_items(attempt, [(pk, True) for pk in chosen], rng, start=last + 1)
+            _create_items(attempt, [(pk, True) for pk in chosen], rng, start=last + 1)
     except IntegrityError:
         return 0
     return len(chosen)

@@ -1,8 +1,9 @@
 """Attempts (mock exams and practice sessions), their items and the response log.
 
 The response log is the single source of truth for every report. An attempt item
-keeps a snapshot of the question as the candidate saw it (text, options, key,
-rationales), so editing or retiring a question never changes a finished attempt.
+points at the question revision the candidate saw (text, options, key, rationales:
+``questions.QuestionRevision``, never changed) and keeps its own option order, so editing
+or retiring a question never changes a finished attempt.
 """
 
 import functools
@@ -13,7 +14,8 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Owner
-from questions.models import Domain, GuideRevision, Language, Question
+from questions.models import Domain, GuideRevision, Language, Question, QuestionRevision
+from questions.revisions import arrange
 
 from .grading import DEFAULT_PASS_MARK
 
@@ -222,12 +224,12 @@ class AttemptItemQuerySet(models.QuerySet):
         return self.exclude(running_exam())
 
     def for_answer(self, attempt_id: int, owner_id: int, position: int) -> "AttemptItem | None":
-        """The owner's item at ``position`` with its attempt and response attached: what
-        saving an answer needs, in one query (None for anyone else's or a missing item).
+        """The owner's item at ``position`` with its attempt, response and revision attached:
+        what saving an answer needs, in one query (None for anyone else's or a missing item).
 
-        The same rows as ``select_related("attempt", "response")``, read with SQL built once
-        per process: on the hottest path of the app, compiling that query through the ORM
-        cost more than the rest of the save together (bench/run.py).
+        The same rows as ``select_related("attempt", "response", "revision")``, read with SQL
+        built once per process: on the hottest path of the app, compiling that query through
+        the ORM cost more than the rest of the save together (bench/run.py).
         """
         sql, readers = _for_answer_plan(self.db)
         connection = connections[self.db]
@@ -246,10 +248,16 @@ class AttemptItemQuerySet(models.QuerySet):
                 for converter in converters:
                     values[index] = converter(values[index], expression, connection)
             instances.append(model.from_db(self.db, [name for name, _e, _c in columns], values))
-        item, attempt, response = instances
-        item.attempt = attempt
+        item, attempt, response, revision = instances
+        item.attempt, item.revision = attempt, revision
         AttemptItem.response.related.set_cached_value(item, response)
         return item
+
+
+class AttemptItemManager(models.Manager.from_queryset(AttemptItemQuerySet)):
+    def get_queryset(self):
+        # Whatever shows or grades an item reads its snapshot, made of the revision's content.
+        return super().get_queryset().select_related("revision")
 
 
 @functools.cache
@@ -259,7 +267,8 @@ def _for_answer_plan(alias: str):
     connection = connections[alias]
     quote = connection.ops.quote_name
     readers, selected = [], []
-    for model, table in ((AttemptItem, "item"), (Attempt, "attempt"), (Response, "response")):
+    tables = ((AttemptItem, "item"), (Attempt, "attempt"), (Response, "response"), (QuestionRevision, "revision"))
+    for model, table in tables:
         columns = []
         for field in model._meta.concrete_fields:
             expression = field.get_col(table)
@@ -271,6 +280,7 @@ def _for_answer_plan(alias: str):
         f"SELECT {', '.join(selected)} FROM {AttemptItem._meta.db_table} item"
         f" JOIN {Attempt._meta.db_table} attempt ON attempt.id = item.attempt_id"
         f" LEFT JOIN {Response._meta.db_table} response ON response.item_id = item.id"
+        f" JOIN {QuestionRevision._meta.db_table} revision ON revision.id = item.revision_id"
         " WHERE item.attempt_id = %s AND attempt.owner_id = %s AND item.position = %s"
     )
     return sql, readers
@@ -284,10 +294,14 @@ class AttemptItem(models.Model):
     position = models.PositiveSmallIntegerField(_("position"))
     scored = models.BooleanField(_("scored"), default=True)
     flagged = models.BooleanField(_("flagged"), default=False)
-    # What the candidate saw and what counted as correct, frozen at assembly.
-    snapshot = models.JSONField(_("snapshot"))
+    # What the candidate saw and what counted as correct: the question as it was at the start.
+    revision = models.ForeignKey(
+        QuestionRevision, on_delete=models.PROTECT, related_name="+", verbose_name=_("question revision")
+    )
+    # The revision's options in the order this candidate saw them (questions.revisions.arrange).
+    order = models.TextField(_("option order"), blank=True)
 
-    objects = AttemptItemQuerySet.as_manager()
+    objects = AttemptItemManager()
 
     class Meta:
         ordering = ["attempt", "position"]
@@ -297,6 +311,12 @@ class AttemptItem(models.Model):
 
     def __str__(self) -> str:
         return f"{self.attempt} #{self.position}"
+
+    @functools.cached_property
+    def snapshot(self) -> dict:
+        """The question as this candidate saw it: ``take_snapshot``'s dict, its options (and
+        matches) in this item's order. What pages, grading and the tokens read."""
+        return arrange(self.revision.content, self.order)
 
 
 class ResponseQuerySet(models.QuerySet):

@@ -16,6 +16,7 @@ from .admin_forms import OptionInlineFormSet, QuestionAdminForm, ResolveForm
 from .formats.base import QuestionData
 from .models import CaseStudy, Domain, GuideRevision, Option, ProblemReport, Question, Tag, TaskStatement
 from .reports import resolve_reports
+from .revisions import revise
 from .signals import bank_changed
 from .statistics import item_statistics_for
 from .validation import validate_question
@@ -138,6 +139,11 @@ class QuestionAdmin(admin.ModelAdmin):
     def get_queryset(self, request):
         return super().get_queryset(request).with_open_reports()
 
+    def save_related(self, request, form, formsets, change):
+        """After the options, tags and guides: the question's revision from what was saved."""
+        super().save_related(request, form, formsets, change)
+        revise([form.instance.pk])
+
     def get_changelist(self, request, **kwargs):
         return StatisticsChangeList
 
@@ -180,6 +186,7 @@ class QuestionAdmin(admin.ModelAdmin):
         count = Question.objects.filter(pk__in=ready).update(
             status=Question.Status.PUBLISHED, updated_at=timezone.now()
         )
+        revise(ready)
         bank_changed.send(sender=Question)
         if count:
             messages.success(
@@ -329,6 +336,10 @@ class CaseStudyAdmin(admin.ModelAdmin):
     list_display = ["uid", "language", "scenario_start"]
     list_filter = ["language"]
     search_fields = ["uid", "scenario"]
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        revise(obj.questions.all())  # its questions show the new scenario
 
     @admin.display(description=_("scenario"))
     def scenario_start(self, case_study):

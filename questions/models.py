@@ -209,6 +209,17 @@ class Question(models.Model):
     )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    # The revision a new attempt item points at: kept current for drawable questions by
+    # questions.revisions; null for drafts and after a write that changed the content.
+    revision = models.ForeignKey(
+        "QuestionRevision",
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("current revision"),
+    )
 
     objects = QuestionQuerySet.as_manager()
 
@@ -275,6 +286,34 @@ class Option(models.Model):
     @property
     def rationale_html(self):
         return render_markdown(self.rationale)
+
+
+class QuestionRevision(models.Model):
+    """A question's published content as candidates see it, stored once and never changed.
+
+    ``content`` is ``take_snapshot(question)`` in the author's order (rendered stem, options,
+    key, rationales, explanation); ``digest`` is the SHA-256 of its canonical JSON, so the
+    same content is one row however often it is published, imported or loaded. An attempt
+    item points at a revision and keeps only its own option order (``exams.AttemptItem``).
+    """
+
+    question = models.ForeignKey(
+        Question, on_delete=models.CASCADE, related_name="revisions", verbose_name=_("question")
+    )
+    digest = models.CharField(_("digest"), max_length=64, unique=True)
+    content = models.JSONField(_("content"))
+    # How many options and matches ``content`` lists: an item's order is a permutation of
+    # them, drawn without reading the content (exams.assembly keeps these in its index).
+    option_count = models.PositiveSmallIntegerField(_("number of options"))
+    match_count = models.PositiveSmallIntegerField(_("number of matches"), default=0)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("question revision")
+        verbose_name_plural = _("question revisions")
+
+    def __str__(self) -> str:
+        return f"{self.question_id} @{self.digest[:12]}"
 
 
 class ProblemReportQuerySet(models.QuerySet):

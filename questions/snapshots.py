@@ -1,9 +1,11 @@
 """What a candidate sees of a question, frozen as plain data.
 
-An attempt stores ``take_snapshot(question, rng)`` for each of its items: the rendered
-(sanitized) HTML of the stem, options and explanation, the display order of the options
-for this attempt, and the key. Pages render from the snapshot, so editing or retiring a
-question later never changes an attempt, and a page needs no query for the options.
+``take_snapshot(question)`` is a question's content as candidates see it: the rendered
+(sanitized) HTML of the stem, options and explanation, and the key. It is stored once per
+content as a ``QuestionRevision`` (``questions.revisions``); an attempt item points at one and
+keeps its own option order, and ``AttemptItem.snapshot`` gives back this dict with the options
+in that order. Pages render from the snapshot, so editing or retiring a question later never
+changes an attempt, and a page needs no query for the options.
 
 Every text is a plain ``str`` (never a SafeString): templates show it only through the
 ``markup`` filters (``author_html`` cleans it again and marks it safe, ``author_text`` gives

@@ -26,6 +26,7 @@ from .formats import base, gift, moodle
 from .formats import json as json_format
 from .formats.base import CLI_HINTS, Hints, QuestionData
 from .models import CaseStudy, GuideRevision, Option, Question, Tag, TaskStatement
+from .revisions import DRAWABLE, revise
 from .signals import bank_changed
 from .tag_names import TAG_NAMES
 from .validation import validate_question
@@ -334,7 +335,7 @@ def save_questions(questions: list[QuestionData]) -> Saved:
     task_ids = dict(TaskStatement.objects.values_list("code", "pk"))
     guide_ids = dict(GuideRevision.objects.values_list("code", "pk"))
     tag_ids = _ensure_tags({slug for data in questions for slug in data.tags or []})
-    case_ids = _save_case_studies(questions)
+    case_ids, changed_cases = _save_case_studies(questions)
     stored = {
         (question.uid, question.language): question
         for question in Question.objects.filter(uid__in={data.uid for data in questions}).prefetch_related("options")
@@ -423,6 +424,16 @@ def save_questions(questions: list[QuestionData]) -> Saved:
     for question in late:
         question.updated_at = now
     Question.objects.bulk_update(late, ["updated_at"])
+    # New content gets its revision now, in bulk (a start then finds every drawable question
+    # ready); a question that left the drawable bank loses its revision.
+    stale = {
+        question.pk
+        for question, _data, changed in pairs
+        if (changed or question.pk in touched or question.revision_id is None)
+        and (question.status in DRAWABLE or question.revision_id is not None)
+    }
+    stale.update(Question.objects.filter(case_study__in=changed_cases).values_list("pk", flat=True))
+    revise(stale)
 
     created = len(new_questions)
     updated = [
@@ -447,7 +458,9 @@ def _ensure_tags(slugs: set[str]) -> dict[str, int]:
     return tag_ids
 
 
-def _save_case_studies(questions: list[QuestionData]) -> dict[tuple[str, str], int]:
+def _save_case_studies(questions: list[QuestionData]) -> tuple[dict[tuple[str, str], int], list[int]]:
+    """Create and update the questions' case studies; return their ids by (uid, language)
+    and the ids of those whose scenario changed."""
     wanted: dict[tuple[str, str], str | None] = {}
     for data in questions:
         if data.case_study:
@@ -455,7 +468,7 @@ def _save_case_studies(questions: list[QuestionData]) -> dict[tuple[str, str], i
             if wanted.get(key) is None:
                 wanted[key] = data.case_study.scenario
     if not wanted:
-        return {}
+        return {}, []
     stored = {(case.uid, case.language): case for case in CaseStudy.objects.filter(uid__in={uid for uid, _ in wanted})}
     creates, updates = [], []
     for (uid, language), scenario in wanted.items():
@@ -468,7 +481,7 @@ def _save_case_studies(questions: list[QuestionData]) -> dict[tuple[str, str], i
     CaseStudy.objects.bulk_create(creates)
     CaseStudy.objects.bulk_update(updates, ["scenario"])
     ids = {(case.uid, case.language): case.pk for case in [*stored.values(), *creates]}
-    return {key: ids[key] for key in wanted}
+    return {key: ids[key] for key in wanted}, [case.pk for case in updates]
 
 
 def _diff_options(question: Question, old: list[Option], data: QuestionData):
@@ -529,4 +542,9 @@ BANK_DIR = Path(__file__).resolve().parent / "data"
 def load_bank(directory: Path = BANK_DIR, *, strict: bool = False) -> ImportResult:
     """Load every ``*.json`` bank file in ``directory`` (the bundled bank) idempotently."""
     sources = [Source.from_path(path) for path in sorted(directory.glob("*.json"))]
-    return import_sources(sources, skip_invalid=not strict)
+    result = import_sources(sources, skip_invalid=not strict)
+    # Drawable questions from elsewhere (an earlier import, a shell) that still have no
+    # revision get theirs too: after a deploy's migrate and load_bank, a start revises none.
+    if revise(Question.objects.drawable().filter(revision__isnull=True)):
+        bank_changed.send(sender=Question)
+    return result

@@ -117,7 +117,7 @@ class AttemptFactory(factory.django.DjangoModelFactory):
 
 
 class AttemptItemFactory(factory.django.DjangoModelFactory):
-    """An item whose snapshot is taken from its question, in the author's option order."""
+    """An item pointing at a revision of its question as it is now, in the author's option order."""
 
     class Meta:
         model = "exams.AttemptItem"
@@ -125,7 +125,7 @@ class AttemptItemFactory(factory.django.DjangoModelFactory):
     attempt = factory.SubFactory(AttemptFactory)
     question = factory.SubFactory(QuestionFactory)
     position = factory.Sequence(lambda n: n + 1)
-    snapshot = factory.LazyAttribute(lambda item: _snapshot(item.question))
+    revision_id = factory.LazyAttribute(lambda item: _revision_id(item.question))
 
 
 class ResponseFactory(factory.django.DjangoModelFactory):
@@ -138,10 +138,13 @@ class ResponseFactory(factory.django.DjangoModelFactory):
     answered_at = factory.LazyFunction(timezone.now)
 
 
-def _snapshot(question):
+def _revision_id(question) -> int:
+    """A revision of the question whatever its status (``revise`` makes them for drawable ones only)."""
+    from questions.revisions import revision_of, store
     from questions.snapshots import take_snapshot
 
-    return take_snapshot(question)
+    revision = revision_of(question.pk, take_snapshot(question))
+    return store([revision])[revision.digest].revision_id
 
 
 class BlueprintFactory(factory.django.DjangoModelFactory):

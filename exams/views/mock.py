@@ -78,7 +78,9 @@ def _cells(attempt: Attempt, *, current: int | None = None) -> list[dict]:
     """Every cell of the navigator, from light rows (no item or response objects; of the
     snapshot only its key, to tell a complete answer from a partial one)."""
     prefix, words = reverse("exams:attempt", args=[attempt.pk]), _nav_words()
-    rows = attempt.items.order_by("position").values_list("position", "flagged", "response__answer", "snapshot__key")
+    rows = attempt.items.order_by("position").values_list(
+        "position", "flagged", "response__answer", "revision__content__key"
+    )
     return [
         navigator_cell(
             attempt.pk,

@@ -162,7 +162,7 @@ def practice_original(request: HtmxHttpRequest, pk: int, position: int):
     JS the toggle links here and this is a page of its own.
     """
     session = get_attempt(request, pk, mode=Mode.PRACTICE)
-    item = get_object_or_404(AttemptItem.objects.only("snapshot", "position"), attempt=session, position=position)
+    item = get_object_or_404(AttemptItem, attempt=session, position=position)
     original = None if item.snapshot["language"] == Language.EN else original_view(item.snapshot)
     if original is None:
         raise Http404

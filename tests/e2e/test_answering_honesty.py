@@ -47,15 +47,17 @@ def help_rows(page):
 def in_key_order(page, item):
     """Show ``item``'s options in the key's order (matches beside their prompts): answers
     built by place then have known right and wrong rows."""
-    snapshot = item.snapshot
-    by_id = {row["id"]: row for row in snapshot["options"]}
+    snapshot, content = item.snapshot, item.revision.content
+    place = {row["id"]: index for index, row in enumerate(content["options"])}
     if snapshot["type"] == "ordering":
-        snapshot["options"] = [by_id[pk] for pk in snapshot["key"]]
+        item.order = ",".join(str(place[pk]) for pk in snapshot["key"])
     else:
-        matches = {row["id"]: row for row in snapshot["matches"]}
-        keyed = [matches[snapshot["key"][str(row["id"])]] for row in snapshot["options"]]
-        snapshot["matches"] = keyed + [row for row in snapshot["matches"] if row not in keyed]
-    item.save(update_fields=["snapshot"])
+        match_place = {row["id"]: index for index, row in enumerate(content["matches"])}
+        keyed = [match_place[snapshot["key"][str(row["id"])]] for row in snapshot["options"]]
+        matches = keyed + [index for index in range(len(match_place)) if index not in keyed]
+        options = [place[row["id"]] for row in snapshot["options"]]
+        item.order = ",".join(map(str, options)) + ";" + ",".join(map(str, matches))
+    item.save(update_fields=["order"])
     page.reload()
     expect(page.locator("html")).to_have_attribute("data-answering", "ready")
 

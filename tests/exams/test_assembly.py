@@ -197,17 +197,23 @@ def test_a_short_bank_gives_a_clear_message_and_no_attempt():
     assert Attempt.objects.count() == 0
 
 
-def test_draw_reads_three_light_queries_whatever_the_bank_size(django_assert_num_queries):
+def test_a_draw_reads_two_light_queries_once_the_index_is_built(django_assert_num_queries):
     make_bank({1: 3, 2: 3, 3: 3, 4: 2, 5: 2})
     blueprint = BlueprintFactory()
 
-    with django_assert_num_queries(3):
+    # The first draw after a bank write builds the process's index: the drawable questions
+    # and their guide revisions.
+    with django_assert_num_queries(4):
         draw_exam(blueprint, owner_id=1, rng=random.Random(1))
+    # Then only the weights and the questions the owner has seen.
+    with django_assert_num_queries(2):
+        draw_exam(blueprint, owner_id=1, rng=random.Random(2))
 
 
 def make_large_bank(size: int, *, guide) -> None:
     """``size`` published questions over all tasks (no options: the draw never reads them)."""
     from questions.models import TaskStatement
+    from questions.signals import bank_changed
 
     tasks = list(TaskStatement.objects.all())
     Question.objects.bulk_create(
@@ -218,55 +224,75 @@ def make_large_bank(size: int, *, guide) -> None:
     through.objects.bulk_create(
         through(question_id=pk, guiderevision_id=guide.pk) for pk in Question.objects.values_list("pk", flat=True)
     )
+    bank_changed.send(sender=Question)  # a bulk write says so, as the import does
 
 
-def test_a_10000_question_bank_sends_the_draw_only_a_shortlist(django_assert_num_queries):
-    from exams.assembly import _eligible_rows
+def test_a_10000_question_bank_costs_the_draw_no_more_queries(django_assert_num_queries):
     from exams.models import Blueprint
 
     guide = GuideRevision.objects.get(code="2026")
     make_large_bank(10_000, guide=guide)
     blueprint = Blueprint.objects.get(slug="aif-c01-full")
+    draw_exam(blueprint, owner_id=1, rng=random.Random(4))  # builds the index
 
-    rows = _eligible_rows(blueprint, per_pool=33, rng=random.Random(5))
-    with django_assert_num_queries(3):
+    with django_assert_num_queries(2):
         slots = draw_exam(blueprint, owner_id=1, rng=random.Random(5))
 
-    # At most per_pool singles per (domain, pilot) pool: 5 domains × 1 here.
-    assert len(rows) == 5 * 33
-    assert len(slots) == 65
+    assert len(slots) == len({slot.question_id for slot in slots}) == 65
+    assert Counter(domain_of([slot.question_id for slot in slots])) == {1: 13, 2: 16, 3: 18, 4: 9, 5: 9}
     # The timing itself (< 50 ms) is measured by `make bench` (bench/assembly.py), not here.
 
 
-def test_the_draw_key_samples_structured_pools_fairly(django_assert_num_queries):
-    """Each domain's ids here form arithmetic progressions (tasks assigned in turn), which a
-    linear key maps onto a lattice: its threshold then let no question of a domain through
-    for some seeds. The drawn key must give every pool its share in a single query."""
-    from exams.assembly import _eligible_rows
-    from exams.models import Blueprint
+def test_the_index_is_kept_until_the_bank_changes():
+    from exams.assembly import bank_index
 
+    make_bank({1: 2})
+    index = bank_index()
+
+    assert bank_index() is index
+    make_single_question(status="published")  # a write through the ORM changes the version
+    assert bank_index() is not index
+
+
+def test_a_bulk_write_reaches_the_index_through_bank_changed():
+    """Another process (here: the same one, after a write with no model signal) learns of
+    the write from the bank version in the shared cache, not from anything in memory."""
+    from questions.signals import bank_changed
+
+    questions = make_bank({5: 2})
+    blueprint = BlueprintFactory(question_count=1, unscored_count=0)
+    BlueprintDomain.objects.create(blueprint=blueprint, domain=Domain.objects.get(number=5), weight=1)
+    assert len(draw_exam(blueprint, owner_id=1, rng=random.Random(1))) == 1
+
+    Question.objects.filter(pk__in=[q.pk for q in questions]).update(status="retired")
+    bank_changed.send(sender=Question)
+
+    with pytest.raises(NotEnoughQuestions):
+        draw_exam(blueprint, owner_id=1, rng=random.Random(1))
+
+
+def test_a_retired_or_moved_question_leaves_the_next_draw():
+    questions = make_bank({5: 2})
+    blueprint = BlueprintFactory(question_count=2, unscored_count=0)
+    BlueprintDomain.objects.create(blueprint=blueprint, domain=Domain.objects.get(number=5), weight=1)
+    make_bank({5: 1}, status="draft")
+    assert len(draw_exam(blueprint, owner_id=1, rng=random.Random(1))) == 2
+
+    questions[0].status = "retired"
+    questions[0].save()
+
+    with pytest.raises(NotEnoughQuestions):
+        draw_exam(blueprint, owner_id=1, rng=random.Random(1))
+
+
+def test_a_guide_revision_added_to_a_question_reaches_the_next_draw():
     guide = GuideRevision.objects.get(code="2026")
-    make_large_bank(3_000, guide=guide)
-    blueprint = Blueprint.objects.get(slug="aif-c01-full")
+    questions = make_bank({4: 2})
+    blueprint = BlueprintFactory(question_count=1, unscored_count=0, guide=guide)
+    BlueprintDomain.objects.create(blueprint=blueprint, domain=Domain.objects.get(number=4), weight=1)
+    with pytest.raises(NotEnoughQuestions):
+        draw_exam(blueprint, owner_id=1, rng=random.Random(1))
 
-    for seed in range(40):
-        with django_assert_num_queries(1):
-            rows = _eligible_rows(blueprint, per_pool=21, rng=random.Random(seed))
-        assert Counter(domain for _pk, _pilot, domain, _case in rows) == dict.fromkeys(range(1, 6), 21), seed
+    questions[1].guides.add(guide)
 
-
-def test_pools_smaller_than_the_draw_needs_come_back_whole_in_one_query(django_assert_num_queries):
-    from exams.assembly import _eligible_rows
-
-    make_bank({1: 30, 2: 5})
-    make_bank({2: 3}, status="pilot")
-    blueprint = BlueprintFactory()
-
-    with django_assert_num_queries(1):
-        rows = _eligible_rows(blueprint, per_pool=40, rng=random.Random(3))
-
-    assert Counter((domain, bool(pilot)) for _pk, pilot, domain, _case in rows) == {
-        (1, False): 30,
-        (2, False): 5,
-        (2, True): 3,
-    }
+    assert [slot.question_id for slot in draw_exam(blueprint, owner_id=1, rng=random.Random(1))] == [questions[1].pk]

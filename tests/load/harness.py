@@ -405,10 +405,11 @@ def stored_answers(attempt) -> dict[int, tuple]:
     """The attempt's stored answers by position, as its pages name them, with their seq."""
     from exams.models import Response
 
-    rows = Response.objects.filter(item__attempt=attempt).values_list(
-        "item__position", "item_id", "item__snapshot", "answer", "seq"
-    )
-    return {position: (page_answer(item_id, snapshot, value), seq) for position, item_id, snapshot, value, seq in rows}
+    responses = Response.objects.filter(item__attempt=attempt).select_related("item__revision")
+    return {
+        response.item.position: (page_answer(response.item_id, response.item.snapshot, response.answer), response.seq)
+        for response in responses
+    }
 
 
 _TOKEN = r"([a-z2-7]+)"

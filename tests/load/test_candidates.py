@@ -166,13 +166,9 @@ def exam_pages(attempt_ids) -> dict[int, dict[int, QuestionPage]]:
     its pages offer), in one query."""
     from exams.models import AttemptItem
 
-    rows = AttemptItem.objects.filter(attempt_id__in=attempt_ids).values_list(
-        "pk", "attempt_id", "position", "snapshot__type", "snapshot__select", "snapshot__options", "snapshot__matches"
-    )
     pages: dict[int, dict[int, QuestionPage]] = defaultdict(dict)
-    for pk, attempt_id, position, kind, select, options, matches in rows:
-        snapshot = {"type": kind, "select": select, "options": options, "matches": matches}
-        pages[attempt_id][position] = QuestionPage.from_item(pk, snapshot)
+    for item in AttemptItem.objects.filter(attempt_id__in=attempt_ids):
+        pages[item.attempt_id][item.position] = QuestionPage.from_item(item.pk, item.snapshot)
     return pages
 
 
@@ -269,13 +265,12 @@ def test_100_candidates_sit_a_full_mock_at_once(servers):
     # Every acknowledged answer exactly once, with the newest value and seq.
     by_attempt = {sitting.attempt: sitting for sitting in sittings}
     assert len(by_attempt) == CANDIDATES
-    rows = Response.objects.filter(item__attempt_id__in=by_attempt).values_list(
-        "item__attempt_id", "item__position", "item_id", "item__snapshot", "answer", "seq"
-    )
+    responses = Response.objects.filter(item__attempt_id__in=by_attempt).select_related("item__revision")
     stored: dict[int, dict[int, tuple]] = defaultdict(dict)
-    for attempt_id, position, item_id, snapshot, answer, seq in rows:
-        assert position not in stored[attempt_id], f"attempt {attempt_id} has two responses for {position}"
-        stored[attempt_id][position] = (page_answer(item_id, snapshot, answer), seq)
+    for response in responses:
+        item = response.item
+        assert item.position not in stored[item.attempt_id], f"attempt {item.attempt_id} has two responses"
+        stored[item.attempt_id][item.position] = (page_answer(item.pk, item.snapshot, response.answer), response.seq)
     for pk, sitting in by_attempt.items():
         assert len(sitting.answers) == QUESTIONS
         expected = {position: (sitting.answers[position], sitting.seqs[position]) for position in sitting.answers}

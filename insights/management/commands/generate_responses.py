@@ -3,9 +3,8 @@
 Candidates (guest owners) of varied ability take practice sessions (10–20 questions of
 one task statement) and full mocks (65 questions, scored), spread over the last
 ``--days`` days; each answer is right with a probability set by ability, question
-difficulty and a little learning over time. Rows go in with bulk inserts. Item
-snapshots are the real ones minus their texts (stem, options, explanation), which no
-report reads and which would only make the database larger.
+difficulty and a little learning over time. Rows go in with bulk inserts. Items point at
+the questions' current revisions, in the author's option order.
 
     manage.py generate_responses --responses 100000 --owners 100
 """
@@ -22,11 +21,10 @@ from accounts.models import Owner
 from exams.grading import scaled_score
 from exams.models import Attempt, AttemptItem, Blueprint, Mode, Response
 from questions import types as question_types
-from questions.models import Question
-from questions.snapshots import take_snapshot
+from questions.models import Question, QuestionRevision
+from questions.revisions import current_revisions
 
 BATCH = 5000
-TEXT_FIELDS = ("stem", "explanation", "references", "case_study")
 
 
 class Command(BaseCommand):
@@ -51,7 +49,11 @@ class Command(BaseCommand):
             raise CommandError(f"Only {len(questions)} published English questions: run load_bank first.")
         rng = random.Random(seed)
         now = timezone.now()
-        snapshots = {question.pk: _slim(take_snapshot(question)) for question in questions}
+        revisions = current_revisions(question.pk for question in questions)
+        contents = QuestionRevision.objects.in_bulk([current.revision_id for current in revisions.values()])
+        snapshots = {
+            pk: (current.revision_id, contents[current.revision_id].content) for pk, current in revisions.items()
+        }
         blueprint = Blueprint.objects.filter(mode=Mode.EXAM).order_by("-question_count").first()
         with transaction.atomic():
             created = [
@@ -67,14 +69,6 @@ class Command(BaseCommand):
             f"Created {owners} candidates, {len(plan)} attempts and {total} answers "
             f"(owner ids {created[0].pk}–{created[-1].pk})."
         )
-
-
-def _slim(snapshot: dict) -> dict:
-    snapshot = {name: value for name, value in snapshot.items() if name not in TEXT_FIELDS}
-    snapshot["options"] = [{"id": row["id"], "correct": row["correct"]} for row in snapshot["options"]]
-    snapshot.pop("matches", None)
-    snapshot["generated"] = True
-    return snapshot
 
 
 def _plan(owners, questions, *, responses: int, days: int, now, rng: random.Random):
@@ -139,8 +133,8 @@ def _insert(plan, snapshots, blueprint, rng) -> int:
     items, rows = [], []
     for attempt, answers in plan:
         for position, (question, answered_at, correct, ms) in enumerate(answers, start=1):
-            snapshot = snapshots[question.pk]
-            items.append(AttemptItem(attempt=attempt, question=question, position=position, snapshot=snapshot))
+            revision_id, snapshot = snapshots[question.pk]
+            items.append(AttemptItem(attempt=attempt, question=question, position=position, revision_id=revision_id))
             rows.append((answered_at, correct, ms, _answer(snapshot, correct, rng)))
     AttemptItem.objects.bulk_create(items, batch_size=BATCH)
     Response.objects.bulk_create(
