@@ -4,7 +4,7 @@ import pytest
 from django.utils import timezone
 
 from exams.attempts import PRACTICE_BATCH, record_answer, start_practice
-from exams.models import Attempt, Bookmark, Response
+from exams.models import Attempt, AttemptItem, Bookmark, Response
 from questions.models import Option, Question, Tag
 from tests.answers import item_fields, token
 from tests.exams.conftest import make_bank
@@ -144,10 +144,13 @@ def test_a_single_choice_is_a_row_of_one_click_buttons(client, session):
 @pytest.mark.parametrize("right", [True, False])
 def test_htmx_answer_brings_the_verdict_key_rationales_and_explanation(client, session, kind, right):
     current = first_of_type(session, kind)
-    # Every row its own rationale (the factory gives them all the same one).
-    for index, row in enumerate(current.snapshot["options"]):
+    # Every row its own rationale (the factory gives them all the same one), in the revision
+    # the item points at.
+    revision = current.revision
+    for index, row in enumerate(revision.content["options"]):
         row["rationale"] = f"Rationale of row {index}."
-    current.save(update_fields=["snapshot"])
+    revision.save(update_fields=["content"])
+    current = AttemptItem.objects.get(pk=current.pk)
 
     response = client.post(
         f"/exams/attempts/{session.pk}/{current.position}/answer/",
