@@ -316,6 +316,26 @@ class QuestionRevision(models.Model):
         return f"{self.question_id} @{self.digest[:12]}"
 
 
+class BankVersion(models.Model):
+    """One row: a token that every write to the bank replaces in the writer's transaction.
+
+    Processes keep an index of the drawable bank in memory (``exams.assembly``) and rebuild it
+    when this token changes. In the database, not the cache, so that every process sees the
+    change exactly when the write commits, with or without a shared cache (``make run`` and a
+    ``load_bank`` beside it are two processes on one SQLite file). A random token, not a
+    counter: a rolled-back write must not leave a number that the next write hands out again.
+    """
+
+    token = models.CharField(_("token"), max_length=32)
+
+    class Meta:
+        verbose_name = _("bank version")
+        verbose_name_plural = _("bank versions")
+
+    def __str__(self) -> str:
+        return self.token
+
+
 class ProblemReportQuerySet(models.QuerySet):
     def open(self):
         return self.filter(status=ProblemReport.Status.OPEN)

@@ -12,8 +12,8 @@ loaded. ``Question.revision`` is the revision that new attempt items point at:
 
 Drafts and retired questions are never drawn, so they get no revision until published.
 
-The bank version (``bank_version``) is a token in the shared cache that every bank write
-replaces: processes keep an index of the drawable bank in memory (``exams.assembly``) and
+The bank version (``bank_version``) is a token in the database that every bank write
+replaces in its own transaction: processes keep an index of the drawable bank in memory (``exams.assembly``) and
 rebuild it when the token they built it under is no longer the current one.
 """
 
@@ -24,19 +24,26 @@ import secrets
 from collections.abc import Iterable
 from typing import Any, NamedTuple
 
-from django.core.cache import cache
-from django.db import transaction
 from django.db.models import QuerySet
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete
 
-from .models import CaseStudy, Domain, GuideRevision, Option, Question, QuestionRevision, Tag, TaskStatement
+from .models import (
+    BankVersion,
+    CaseStudy,
+    Domain,
+    GuideRevision,
+    Option,
+    Question,
+    QuestionRevision,
+    Tag,
+    TaskStatement,
+)
 from .signals import bank_changed
 from .snapshots import take_snapshot
 
 DRAWABLE = (Question.Status.PUBLISHED, Question.Status.PILOT)
 # Questions revised per round of queries (an import may bring tens of thousands).
 CHUNK = 500
-BANK_VERSION_KEY = "questions:bank-version"
 
 
 class Current(NamedTuple):
@@ -150,24 +157,16 @@ def arrange(content: dict[str, Any], order: str) -> dict[str, Any]:
 
 
 def bank_version() -> str:
-    """The current bank version: a random token, made anew when the cache has none."""
-    version = cache.get(BANK_VERSION_KEY)
-    if version is None:
-        cache.add(BANK_VERSION_KEY, secrets.token_hex(8), timeout=None)
-        version = cache.get(BANK_VERSION_KEY)
-    return version
+    """The current bank version (one primary-key read; "" before the first bank write)."""
+    return BankVersion.objects.filter(pk=1).values_list("token", flat=True).first() or ""
 
 
 def bump_bank_version() -> None:
-    """Replace the bank version now and again when the writing transaction commits.
-
-    Now, so that the writer's own transaction (a test, an import's later steps) draws from
-    what it wrote; at the commit, because another process may have rebuilt its index from
-    the data before the commit in between. A random token, not a counter: a rolled-back
-    write must not leave a number that the next write would hand out again.
-    """
-    cache.set(BANK_VERSION_KEY, secrets.token_hex(8), timeout=None)
-    transaction.on_commit(lambda: cache.set(BANK_VERSION_KEY, secrets.token_hex(8), timeout=None))
+    """Replace the bank version in the writing transaction: other processes see the new one
+    when, and only when, the write commits; the writer's own transaction at once."""
+    token = secrets.token_hex(8)
+    if not BankVersion.objects.filter(pk=1).update(token=token):
+        BankVersion.objects.update_or_create(pk=1, defaults={"token": token})
 
 
 # --- writes through the ORM ----------------------------------------------------------------

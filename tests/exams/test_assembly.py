@@ -197,16 +197,16 @@ def test_a_short_bank_gives_a_clear_message_and_no_attempt():
     assert Attempt.objects.count() == 0
 
 
-def test_a_draw_reads_two_light_queries_once_the_index_is_built(django_assert_num_queries):
+def test_a_draw_reads_three_light_queries_once_the_index_is_built(django_assert_num_queries):
     make_bank({1: 3, 2: 3, 3: 3, 4: 2, 5: 2})
     blueprint = BlueprintFactory()
 
-    # The first draw after a bank write builds the process's index: the drawable questions
-    # and their guide revisions.
-    with django_assert_num_queries(4):
+    # The first draw after a bank write builds the process's index: the bank version, the
+    # drawable questions and their guide revisions.
+    with django_assert_num_queries(5):
         draw_exam(blueprint, owner_id=1, rng=random.Random(1))
-    # Then only the weights and the questions the owner has seen.
-    with django_assert_num_queries(2):
+    # Then only the bank version, the weights and the questions the owner has seen.
+    with django_assert_num_queries(3):
         draw_exam(blueprint, owner_id=1, rng=random.Random(2))
 
 
@@ -235,7 +235,7 @@ def test_a_10000_question_bank_costs_the_draw_no_more_queries(django_assert_num_
     blueprint = Blueprint.objects.get(slug="aif-c01-full")
     draw_exam(blueprint, owner_id=1, rng=random.Random(4))  # builds the index
 
-    with django_assert_num_queries(2):
+    with django_assert_num_queries(3):  # the bank version, the weights, the questions seen
         slots = draw_exam(blueprint, owner_id=1, rng=random.Random(5))
 
     assert len(slots) == len({slot.question_id for slot in slots}) == 65

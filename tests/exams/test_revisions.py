@@ -61,9 +61,9 @@ def test_starting_a_mock_costs_a_fixed_number_of_queries(full_bank, django_asser
     start_exam(GuestOwnerFactory().pk, full_bank, now=timezone.now())  # the process's index is built
     owner = GuestOwnerFactory()
 
-    # The open mock to resume, the weights, the questions seen, then in a transaction (its
-    # savepoint here) the attempt and one insert of its 65 items.
-    with django_assert_num_queries(7):
+    # The open mock to resume, the bank version, the weights, the questions seen, then in a
+    # transaction (its savepoint here) the attempt and one insert of its 65 items.
+    with django_assert_num_queries(8):
         attempt = start_exam(owner.pk, full_bank, now=timezone.now())
 
     assert attempt.items.count() == 65
@@ -72,7 +72,7 @@ def test_starting_a_mock_costs_a_fixed_number_of_queries(full_bank, django_asser
 def test_the_first_start_after_a_bank_write_builds_the_index_in_two_more(full_bank, django_assert_num_queries):
     owner = GuestOwnerFactory()
 
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(10):
         start_exam(owner.pk, full_bank, now=timezone.now())
 
 

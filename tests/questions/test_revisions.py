@@ -1,15 +1,18 @@
 """Question revisions: made once per content, by the writers that know what they changed,
 cleared by any other write; the bank version changes with every write."""
 
+import contextlib
 import copy
 import importlib
 import json
 import random
 
 import pytest
+from django.core.cache import cache
+from django.db import transaction
 from django.db.models.signals import post_save
 
-from questions.models import CaseStudy, Option, Question, QuestionRevision, Tag
+from questions.models import BankVersion, CaseStudy, Option, Question, QuestionRevision, Tag
 from questions.revisions import arrange, bank_version, digest, revise
 from questions.snapshots import take_snapshot
 from questions.transfer import load_bank
@@ -87,6 +90,29 @@ def test_any_write_through_the_orm_clears_the_revision_and_changes_the_bank_vers
 
     assert fresh(question).revision_id is None
     assert bank_version() != version
+
+
+def test_the_bank_version_is_in_the_database_where_every_process_sees_a_commit():
+    """Not in the cache: without a shared one (SQLite, a `load_bank` beside `make run`) a
+    process would keep drawing from a bank another process has changed."""
+    make_single_question(status="published")
+    version = bank_version()
+    cache.clear()  # another process's cache knows nothing of this one's writes
+
+    assert bank_version() == version == BankVersion.objects.get().token
+
+
+def test_a_rolled_back_bank_write_leaves_the_version_and_the_next_write_makes_a_new_one():
+    version = bank_version()
+    with contextlib.suppress(RuntimeError), transaction.atomic():
+        make_single_question(status="published")
+        inside = bank_version()
+        raise RuntimeError("the import failed")
+
+    assert inside != version
+    assert bank_version() == version
+    make_single_question(status="published")
+    assert bank_version() not in (version, inside)
 
 
 def test_load_bank_revises_every_drawable_question_in_bulk_without_model_signals(tmp_path):
