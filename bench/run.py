@@ -34,6 +34,10 @@ CONNECTIONS = int(os.environ.get("BENCH_CONNECTIONS", "8"))
 THREADS = 2
 WORKERS = int(os.environ.get("BENCH_WORKERS", "2"))
 PG_SERVER = os.environ.get("BENCH_PG", "postgres://postgres@127.0.0.1:5432")
+# BENCH_ONLY=http-pg: only the PostgreSQL HTTP rows (a quick run while working on a page).
+ONLY = os.environ.get("BENCH_ONLY", "")
+# The scratch databases' name (and prefix): several checkouts on one server need their own.
+DB = os.environ.get("BENCH_DB", "quizapp_bench")
 
 
 def base_env(database_url: str) -> dict[str, str]:
@@ -55,6 +59,10 @@ def base_env(database_url: str) -> dict[str, str]:
         # cache round trip on every save, but never refuses one here.
         REDIS_URL=os.environ.get("BENCH_REDIS", "redis://127.0.0.1:6379/0"),
         SAVE_RATE="1000000000/10",
+        # The start row makes a new guest and a new mock on every request, from one address.
+        GUEST_ADDRESS_RATE="1000000000/10",
+        START_RATE="1000000000/10",
+        START_ADDRESS_RATE="1000000000/10",
     )
     return env
 
@@ -142,7 +150,14 @@ def http_figures(name: str, database_url: str) -> dict:
         figures["a save's ownership check alone"] = wrk(server.url, "answer.lua", candidates.name, "/bench/ownership")
         figures["answer save (htmx POST)"] = wrk(server.url, "answer.lua", candidates.name)
         figures["exam question page"] = wrk(server.url + sessions[0]["question_path"], "get.lua", env=cookie)
+        figures["next-question htmx fragment"] = wrk(
+            server.url + sessions[0]["question_path"], "get.lua", env={**cookie, "BENCH_HX_TARGET": "question-card"}
+        )
         figures["results page"] = wrk(server.url + sessions[0]["results_path"], "get.lua", env=cookie)
+        # Last: every request writes a guest, a session and a 65-item mock.
+        figures["mock start (HTTP POST, new guest)"] = wrk(
+            server.url, "start.lua", "/exams/aif-c01-full/start/", env={"BENCH_CSRF": sessions[0]["csrf"]}
+        )
     os.unlink(candidates.name)
     baseline = figures["trivial view"]["rps"]
     for figure in figures.values():
@@ -201,36 +216,43 @@ def main() -> None:
         sys.exit("wrk is missing: apt-get install wrk (make bench does this).")
     OUT.mkdir(parents=True, exist_ok=True)
     results: dict = {"machine": machine(), "http": {}, "timings": []}
-    with tempfile.TemporaryDirectory() as tmp:
-        results["http"]["SQLite"] = http_figures("SQLite", f"sqlite:///{tmp}/bench.sqlite3")
-    psql("DROP DATABASE IF EXISTS quizapp_bench")
-    psql("CREATE DATABASE quizapp_bench")
+    if ONLY != "http-pg":
+        with tempfile.TemporaryDirectory() as tmp:
+            results["http"]["SQLite"] = http_figures("SQLite", f"sqlite:///{tmp}/bench.sqlite3")
+    psql(f"DROP DATABASE IF EXISTS {DB}")
+    psql(f"CREATE DATABASE {DB}")
     try:
-        results["http"]["PostgreSQL"] = http_figures("PostgreSQL", f"{PG_SERVER}/quizapp_bench")
+        results["http"]["PostgreSQL"] = http_figures("PostgreSQL", f"{PG_SERVER}/{DB}")
     finally:
-        psql("DROP DATABASE IF EXISTS quizapp_bench")
+        psql(f"DROP DATABASE IF EXISTS {DB}")
+    if ONLY == "http-pg":
+        finish(results)
+        return
 
     print("== assembly from a 10,000-question bank", flush=True)
     with tempfile.TemporaryDirectory() as tmp:
         results["timings"].extend(timing("bench.assembly", f"sqlite:///{tmp}/assembly.sqlite3", "SQLite")["rows"])
-    psql("DROP DATABASE IF EXISTS quizapp_bench_bank")
-    psql("CREATE DATABASE quizapp_bench_bank")
+    psql(f"DROP DATABASE IF EXISTS {DB}_bank")
+    psql(f"CREATE DATABASE {DB}_bank")
     try:
-        results["timings"].extend(timing("bench.assembly", f"{PG_SERVER}/quizapp_bench_bank", "PostgreSQL")["rows"])
+        results["timings"].extend(timing("bench.assembly", f"{PG_SERVER}/{DB}_bank", "PostgreSQL")["rows"])
     finally:
-        psql("DROP DATABASE IF EXISTS quizapp_bench_bank")
+        psql(f"DROP DATABASE IF EXISTS {DB}_bank")
     print("== weakness report over 100,000 responses (PostgreSQL)", flush=True)
-    psql("DROP DATABASE IF EXISTS quizapp_bench_report")
-    psql("CREATE DATABASE quizapp_bench_report")
+    psql(f"DROP DATABASE IF EXISTS {DB}_report")
+    psql(f"CREATE DATABASE {DB}_report")
     try:
-        results["timings"].extend(timing("bench.report", f"{PG_SERVER}/quizapp_bench_report")["rows"])
+        results["timings"].extend(timing("bench.report", f"{PG_SERVER}/{DB}_report")["rows"])
     finally:
-        psql("DROP DATABASE IF EXISTS quizapp_bench_report")
+        psql(f"DROP DATABASE IF EXISTS {DB}_report")
 
     print("== optimistic paint in Chromium (network delayed 1.5 s)", flush=True)
     with tempfile.TemporaryDirectory() as tmp:
         results["timings"].append(timing("bench.paint", f"sqlite:///{tmp}/paint.sqlite3"))
+    finish(results)
 
+
+def finish(results: dict) -> None:
     (OUT / "results.json").write_text(json.dumps(results, indent=2) + "\n")
     table = markdown(results)
     (OUT / "results.md").write_text(table)
