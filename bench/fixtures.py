@@ -15,7 +15,9 @@ import django
 
 def make(threads: int) -> dict:
     """Create ``threads`` benchmark candidates (Django must be set up)."""
-    from django.contrib.sessions.backends.db import SessionStore
+    from importlib import import_module
+
+    from django.conf import settings
     from django.utils import timezone
     from django.utils.crypto import get_random_string
 
@@ -30,7 +32,7 @@ def make(threads: int) -> dict:
     sessions = []
     for index in range(threads):
         owner = Owner.objects.create(guest_token=get_random_string(43))
-        store = SessionStore()
+        store = import_module(settings.SESSION_ENGINE).SessionStore()
         store[SESSION_KEY] = [owner.pk, None]
         store.create()
         csrf = get_random_string(32)

@@ -34,6 +34,10 @@ CONNECTIONS = int(os.environ.get("BENCH_CONNECTIONS", "8"))
 THREADS = 2
 WORKERS = int(os.environ.get("BENCH_WORKERS", "2"))
 PG_SERVER = os.environ.get("BENCH_PG", "postgres://postgres@127.0.0.1:5432")
+# BENCH_ONLY=http-pg: only the PostgreSQL HTTP rows (a quick run while working on a page).
+ONLY = os.environ.get("BENCH_ONLY", "")
+# The scratch databases' name (and prefix): several checkouts on one server need their own.
+DB = os.environ.get("BENCH_DB", "quizapp_bench")
 
 
 def base_env(database_url: str) -> dict[str, str]:
@@ -55,6 +59,10 @@ def base_env(database_url: str) -> dict[str, str]:
         # cache round trip on every save, but never refuses one here.
         REDIS_URL=os.environ.get("BENCH_REDIS", "redis://127.0.0.1:6379/0"),
         SAVE_RATE="1000000000/10",
+        # The start row makes a new guest and a new mock on every request, from one address.
+        GUEST_ADDRESS_RATE="1000000000/10",
+        START_RATE="1000000000/10",
+        START_ADDRESS_RATE="1000000000/10",
     )
     return env
 
@@ -111,6 +119,48 @@ class Server:
         self.process.wait(timeout=30)
 
 
+def cpu_seconds(pids: set[int]) -> dict[int, float]:
+    """User and system CPU seconds each process has used so far (gone processes left out)."""
+    seconds = {}
+    for pid in pids:
+        try:
+            stat = Path(f"/proc/{pid}/stat").read_text()
+        except OSError:
+            continue
+        fields = stat[stat.rindex(")") + 2 :].split()
+        seconds[pid] = (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    return seconds
+
+
+def server_processes(server: "Server", database_url: str) -> set[int]:
+    """The gunicorn workers and, on PostgreSQL, the database backends serving them."""
+    master = server.process.pid
+    children = Path(f"/proc/{master}/task/{master}/children").read_text().split()
+    pids = {int(pid) for pid in children}
+    if database_url.startswith("postgres"):
+        query = f"SELECT pid FROM pg_stat_activity WHERE datname = '{database_url.rsplit('/', 1)[1]}'"
+        result = subprocess.run(
+            ["psql", "-qtA", f"{PG_SERVER}/postgres", "-c", query],
+            check=True,
+            capture_output=True,
+            text=True,
+        )
+        pids |= {int(pid) for pid in result.stdout.split()}
+    return pids
+
+
+def measured(server: "Server", database_url: str, *args, **kwargs) -> dict:
+    """``wrk(...)`` plus the server's CPU time per request: the gunicorn workers' and their
+    database backends'. Throughput on a machine shared with other jobs drifts with their
+    load; the CPU a request costs the server hardly does, so its ratio is the steadier one."""
+    before = cpu_seconds(server_processes(server, database_url))
+    figure = wrk(*args, **kwargs)
+    after = cpu_seconds(server_processes(server, database_url) | set(before))
+    used = sum(after[pid] - before.get(pid, 0.0) for pid in after)
+    figure["cpu_ms"] = round(1000 * used / max(figure["requests"], 1), 3)
+    return figure
+
+
 def wrk(url: str, script: str, *args: str, env: dict[str, str] | None = None) -> dict:
     command = ["wrk", f"-t{THREADS}", f"-c{CONNECTIONS}", f"-d{DURATION}s", "-s", f"bench/{script}", url]
     if args:
@@ -137,16 +187,28 @@ def http_figures(name: str, database_url: str) -> dict:
     figures = {}
     with Server(env) as server:
         print(f"== {name}: load ({DURATION} s each, {CONNECTIONS} connections, {WORKERS} workers)", flush=True)
-        figures["trivial view"] = wrk(f"{server.url}/bench/trivial", "get.lua")
-        figures["trivial view, POSTed like a save"] = wrk(server.url, "answer.lua", candidates.name, "/bench/trivial")
-        figures["a save's ownership check alone"] = wrk(server.url, "answer.lua", candidates.name, "/bench/ownership")
-        figures["answer save (htmx POST)"] = wrk(server.url, "answer.lua", candidates.name)
-        figures["exam question page"] = wrk(server.url + sessions[0]["question_path"], "get.lua", env=cookie)
-        figures["results page"] = wrk(server.url + sessions[0]["results_path"], "get.lua", env=cookie)
+
+        def load(*args, **kwargs) -> dict:
+            return measured(server, database_url, *args, **kwargs)
+
+        figures["trivial view"] = load(f"{server.url}/bench/trivial", "get.lua")
+        figures["trivial view, POSTed like a save"] = load(server.url, "answer.lua", candidates.name, "/bench/trivial")
+        figures["a save's ownership check alone"] = load(server.url, "answer.lua", candidates.name, "/bench/ownership")
+        figures["answer save (htmx POST)"] = load(server.url, "answer.lua", candidates.name)
+        figures["exam question page"] = load(server.url + sessions[0]["question_path"], "get.lua", env=cookie)
+        figures["next-question htmx fragment"] = load(
+            server.url + sessions[0]["question_path"], "get.lua", env={**cookie, "BENCH_HX_TARGET": "question-card"}
+        )
+        figures["results page"] = load(server.url + sessions[0]["results_path"], "get.lua", env=cookie)
+        # Last: every request writes a guest, a session and a 65-item mock.
+        figures["mock start (HTTP POST, new guest)"] = load(
+            server.url, "start.lua", "/exams/aif-c01-full/start/", env={"BENCH_CSRF": sessions[0]["csrf"]}
+        )
     os.unlink(candidates.name)
-    baseline = figures["trivial view"]["rps"]
+    baseline, baseline_cpu = figures["trivial view"]["rps"], figures["trivial view"]["cpu_ms"]
     for figure in figures.values():
         figure["ratio"] = round(figure["rps"] / baseline, 3)
+        figure["cpu_ratio"] = round(baseline_cpu / figure["cpu_ms"], 3) if figure["cpu_ms"] else None
     return figures
 
 
@@ -181,14 +243,15 @@ def markdown(results: dict) -> str:
         f"gunicorn {WORKERS} sync workers, DEBUG off; wrk -t{THREADS} -c{CONNECTIONS} -d{DURATION}s "
         "from a separate process.",
         "",
-        "| database | endpoint | req/s | p50 ms | p95 ms | ratio to trivial view | errors |",
-        "|---|---|---:|---:|---:|---:|---:|",
+        "| database | endpoint | req/s | p50 ms | p95 ms | ratio to trivial view | server CPU ms/request "
+        "| CPU ratio | errors |",
+        "|---|---|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for database, figures in results["http"].items():
         for endpoint, f in figures.items():
             lines.append(
                 f"| {database} | {endpoint} | {f['rps']:.0f} | {f['p50_ms']:.1f} | {f['p95_ms']:.1f} | "
-                f"{f['ratio']:.2f} | {f['errors'] + f['non_2xx']} |"
+                f"{f['ratio']:.2f} | {f['cpu_ms']:.2f} | {f['cpu_ratio'] or 0:.2f} | {f['errors'] + f['non_2xx']} |"
             )
     lines += ["", "| in-process figure | value | target |", "|---|---:|---|"]
     for row in results["timings"]:
@@ -201,36 +264,43 @@ def main() -> None:
         sys.exit("wrk is missing: apt-get install wrk (make bench does this).")
     OUT.mkdir(parents=True, exist_ok=True)
     results: dict = {"machine": machine(), "http": {}, "timings": []}
-    with tempfile.TemporaryDirectory() as tmp:
-        results["http"]["SQLite"] = http_figures("SQLite", f"sqlite:///{tmp}/bench.sqlite3")
-    psql("DROP DATABASE IF EXISTS quizapp_bench")
-    psql("CREATE DATABASE quizapp_bench")
+    if ONLY != "http-pg":
+        with tempfile.TemporaryDirectory() as tmp:
+            results["http"]["SQLite"] = http_figures("SQLite", f"sqlite:///{tmp}/bench.sqlite3")
+    psql(f"DROP DATABASE IF EXISTS {DB}")
+    psql(f"CREATE DATABASE {DB}")
     try:
-        results["http"]["PostgreSQL"] = http_figures("PostgreSQL", f"{PG_SERVER}/quizapp_bench")
+        results["http"]["PostgreSQL"] = http_figures("PostgreSQL", f"{PG_SERVER}/{DB}")
     finally:
-        psql("DROP DATABASE IF EXISTS quizapp_bench")
+        psql(f"DROP DATABASE IF EXISTS {DB}")
+    if ONLY == "http-pg":
+        finish(results)
+        return
 
     print("== assembly from a 10,000-question bank", flush=True)
     with tempfile.TemporaryDirectory() as tmp:
         results["timings"].extend(timing("bench.assembly", f"sqlite:///{tmp}/assembly.sqlite3", "SQLite")["rows"])
-    psql("DROP DATABASE IF EXISTS quizapp_bench_bank")
-    psql("CREATE DATABASE quizapp_bench_bank")
+    psql(f"DROP DATABASE IF EXISTS {DB}_bank")
+    psql(f"CREATE DATABASE {DB}_bank")
     try:
-        results["timings"].extend(timing("bench.assembly", f"{PG_SERVER}/quizapp_bench_bank", "PostgreSQL")["rows"])
+        results["timings"].extend(timing("bench.assembly", f"{PG_SERVER}/{DB}_bank", "PostgreSQL")["rows"])
     finally:
-        psql("DROP DATABASE IF EXISTS quizapp_bench_bank")
+        psql(f"DROP DATABASE IF EXISTS {DB}_bank")
     print("== weakness report over 100,000 responses (PostgreSQL)", flush=True)
-    psql("DROP DATABASE IF EXISTS quizapp_bench_report")
-    psql("CREATE DATABASE quizapp_bench_report")
+    psql(f"DROP DATABASE IF EXISTS {DB}_report")
+    psql(f"CREATE DATABASE {DB}_report")
     try:
-        results["timings"].extend(timing("bench.report", f"{PG_SERVER}/quizapp_bench_report")["rows"])
+        results["timings"].extend(timing("bench.report", f"{PG_SERVER}/{DB}_report")["rows"])
     finally:
-        psql("DROP DATABASE IF EXISTS quizapp_bench_report")
+        psql(f"DROP DATABASE IF EXISTS {DB}_report")
 
     print("== optimistic paint in Chromium (network delayed 1.5 s)", flush=True)
     with tempfile.TemporaryDirectory() as tmp:
         results["timings"].append(timing("bench.paint", f"sqlite:///{tmp}/paint.sqlite3"))
+    finish(results)
 
+
+def finish(results: dict) -> None:
     (OUT / "results.json").write_text(json.dumps(results, indent=2) + "\n")
     table = markdown(results)
     (OUT / "results.md").write_text(table)

@@ -223,15 +223,20 @@ class AttemptItemQuerySet(models.QuerySet):
         """Items of practice sessions and finished mocks (``running_exam``)."""
         return self.exclude(running_exam())
 
-    def for_answer(self, attempt_id: int, owner_id: int, position: int) -> "AttemptItem | None":
+    def for_answer(
+        self, attempt_id: int, owner_id: int, position: int, *, blueprint: bool = False
+    ) -> "AttemptItem | None":
         """The owner's item at ``position`` with its attempt, response and revision attached:
         what saving an answer needs, in one query (None for anyone else's or a missing item).
+        ``blueprint=True`` attaches the attempt's blueprint too (or None), for a page that
+        names the exam: the question page reads all it shows of one item in this one query.
 
-        The same rows as ``select_related("attempt", "response", "revision")``, read with SQL
-        built once per process: on the hottest path of the app, compiling that query through
-        the ORM cost more than the rest of the save together (bench/run.py).
+        The same rows as ``select_related("attempt", "response", "revision")`` (and
+        ``"attempt__blueprint"``), read with SQL built once per process: on the hottest path
+        of the app, compiling that query through the ORM cost more than the rest of the save
+        together, and the attempt's ORM read was a sixth of the question page (bench/profile.py).
         """
-        sql, readers = _for_answer_plan(self.db)
+        sql, readers = _for_answer_plan(self.db, blueprint)
         connection = connections[self.db]
         with connection.cursor() as cursor:
             cursor.execute(sql, [attempt_id, owner_id, position])
@@ -241,16 +246,18 @@ class AttemptItemQuerySet(models.QuerySet):
         instances, offset = [], 0
         for model, columns in readers:
             values, offset = list(row[offset : offset + len(columns)]), offset + len(columns)
-            if values[0] is None:  # the item has no response yet
+            if values[0] is None:  # no such row: the item has no response yet, the attempt no blueprint
                 instances.append(None)
                 continue
             for index, (_name, expression, converters) in enumerate(columns):
                 for converter in converters:
                     values[index] = converter(values[index], expression, connection)
             instances.append(model.from_db(self.db, [name for name, _e, _c in columns], values))
-        item, attempt, response, revision = instances
+        item, attempt, response, revision = instances[:4]
         item.attempt, item.revision = attempt, revision
         AttemptItem.response.related.set_cached_value(item, response)
+        if blueprint:
+            attempt.blueprint = instances[4]
         return item
 
 
@@ -261,13 +268,15 @@ class AttemptItemManager(models.Manager.from_queryset(AttemptItemQuerySet)):
 
 
 @functools.cache
-def _for_answer_plan(alias: str):
+def _for_answer_plan(alias: str, blueprint: bool = False):
     """The SQL of ``for_answer`` and, per model, each column's attname and the converters
     the ORM's compiler would apply to it (JSON decoded, datetimes made aware on SQLite)."""
     connection = connections[alias]
     quote = connection.ops.quote_name
     readers, selected = [], []
-    tables = ((AttemptItem, "item"), (Attempt, "attempt"), (Response, "response"), (QuestionRevision, "revision"))
+    tables = [(AttemptItem, "item"), (Attempt, "attempt"), (Response, "response"), (QuestionRevision, "revision")]
+    if blueprint:
+        tables.append((Blueprint, "blueprint"))
     for model, table in tables:
         columns = []
         for field in model._meta.concrete_fields:
@@ -276,11 +285,14 @@ def _for_answer_plan(alias: str):
             columns.append((field.attname, expression, converters))
             selected.append(f"{table}.{quote(field.column)}")
         readers.append((model, columns))
+    join_blueprint = (
+        f" LEFT JOIN {Blueprint._meta.db_table} blueprint ON blueprint.id = attempt.blueprint_id" if blueprint else ""
+    )
     sql = (
         f"SELECT {', '.join(selected)} FROM {AttemptItem._meta.db_table} item"
         f" JOIN {Attempt._meta.db_table} attempt ON attempt.id = item.attempt_id"
         f" LEFT JOIN {Response._meta.db_table} response ON response.item_id = item.id"
-        f" JOIN {QuestionRevision._meta.db_table} revision ON revision.id = item.revision_id"
+        f" JOIN {QuestionRevision._meta.db_table} revision ON revision.id = item.revision_id{join_blueprint}"
         " WHERE item.attempt_id = %s AND attempt.owner_id = %s AND item.position = %s"
     )
     return sql, readers

@@ -257,8 +257,12 @@ SECURE_CSP = {
     "object-src": [CSP.NONE],
 }
 
-# Django's database sessions with a leaner read (quizapp/sessions.py).
-SESSION_ENGINE = "quizapp.sessions"
+# Sessions live in the database and are read from the cache (Redis, shared by every process;
+# a process's own memory with one worker): every request of a candidate reads the session
+# (the owner id lives there), and a cache read costs a third of the ORM's query and takes
+# no statement from PostgreSQL (bench/profile.py, README "Benchmarks"). Django falls back to
+# the database when the cache fails, and log-out and key changes clear both.
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"

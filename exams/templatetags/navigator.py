@@ -1,44 +1,68 @@
-"""``{% nav_cell cell %}``: one cell of a mock exam's question navigator.
+"""``{% nav_grid cells %}`` and ``{% nav_cell cell %}``: a mock exam's question navigator.
 
-Written in Python rather than as a template partial because a question page shows 65 of
-them: through the template engine the grid took half the page's time (bench/run.py).
+Written in Python rather than as a template partial because a question page shows 65
+cells: through the template engine the grid took half the page's time, and even one
+``format_html`` per cell (ten escapes each, through lazy-aware wrappers) was a third of the
+page (bench/profile.py). A cell holds only numbers, fixed class names, its link and the
+four screen-reader words, so the grid escapes the words once and each link once.
 ``cell`` comes from ``exams.views.mock.navigator_cell``; ``oob`` marks it for an htmx out-of-band swap
 after a save or a flag. CSS shows the mark and the screen-reader word that apply, and
 static/js/answering/answers.js switches the classes while a save is pending or has failed.
 """
 
+import html
+
 from django import template
-from django.utils.html import format_html
-from django.utils.safestring import mark_safe
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
 
 register = template.Library()
 
-_MARKS = mark_safe(
+_MARKS = (
     '<span class="nav-mark" aria-hidden="true"><span class="nav-answered">●</span>'
     '<span class="nav-incomplete">◐</span><span class="nav-flag">⚑</span>'
     '<span class="nav-pending">…</span><span class="nav-failed">!</span></span>'
 )
+_STATES = ("answered", "incomplete", "flagged", "current")
+
+
+def _words_html(words: dict) -> str:
+    """The screen-reader words of a cell, escaped (the same for every cell of a page)."""
+    return (
+        f'<span class="visually-hidden nav-words"><span class="nav-word-answered">{escape(words["answered"])}</span>'
+        f'<span class="nav-word-incomplete">{escape(words["incomplete"])}</span>'
+        f'<span class="nav-word-unanswered">{escape(words["unanswered"])}</span>'
+        f'<span class="nav-word-flagged">{escape(words["flagged"])}</span></span>'
+    )
+
+
+def _cell_html(cell: dict, words: str, oob: bool = False) -> str:
+    number = int(cell["position"])  # a number: nothing to escape
+    classes = "nav-cell" + "".join(f" is-{state}" for state in _STATES if cell[state])
+    swap = ' hx-swap-oob="true"' if oob else ""
+    current = ' aria-current="step"' if cell["current"] else ""
+    # html.escape is what django.utils.html.escape runs, without its lazy-string wrapper.
+    url = html.escape(str(cell["url"]))
+    return (
+        f'<li id="nav-{number}" class="{classes}" data-nav-cell="{number}"{swap}>'
+        f'<a href="{url}"{current}><span class="nav-number">{number}</span>{_MARKS}{words}</a></li>'
+    )
 
 
 @register.simple_tag
-def nav_cell(cell: dict, oob: bool = False) -> str:
-    states = [name for name in ("answered", "incomplete", "flagged", "current") if cell[name]]
-    words = cell["words"]
-    return format_html(
-        '<li id="nav-{number}" class="{classes}" data-nav-cell="{number}"{oob}>'
-        '<a href="{url}"{current}><span class="nav-number">{number}</span>{marks}'
-        '<span class="visually-hidden nav-words"><span class="nav-word-answered">{answered}</span>'
-        '<span class="nav-word-incomplete">{incomplete}</span>'
-        '<span class="nav-word-unanswered">{unanswered}</span><span class="nav-word-flagged">{flagged}</span></span>'
-        "</a></li>",
-        number=cell["position"],
-        classes=" ".join(["nav-cell", *(f"is-{state}" for state in states)]),
-        oob=mark_safe(' hx-swap-oob="true"') if oob else "",
-        url=cell["url"],
-        current=mark_safe(' aria-current="step"') if cell["current"] else "",
-        marks=_MARKS,
-        answered=words["answered"],
-        incomplete=words["incomplete"],
-        unanswered=words["unanswered"],
-        flagged=words["flagged"],
-    )
+def nav_cell(cell: dict, oob: bool = False) -> SafeString:
+    """One cell (the out-of-band swap after a save or a flag)."""
+    return mark_safe(_cell_html(cell, _words_html(cell["words"]), oob))  # noqa: S308 -- every value escaped in _cell_html
+
+
+@register.simple_tag
+def nav_grid(cells: list[dict]) -> SafeString:
+    """Every cell of the navigator, in order."""
+    words: dict[int, str] = {}  # escaped once per words dict: the cells of a page share one
+    parts = []
+    for cell in cells:
+        key = id(cell["words"])
+        if key not in words:
+            words[key] = _words_html(cell["words"])
+        parts.append(_cell_html(cell, words[key]))
+    return mark_safe("".join(parts))  # noqa: S308 -- every value escaped in _cell_html

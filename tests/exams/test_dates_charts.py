@@ -3,10 +3,11 @@
 from datetime import timedelta
 
 import pytest
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from exams.attempts import start_exam, submit_attempt
-from exams.templatetags.durations import duration
+from exams.models import Response
+from exams.templatetags.durations import duration, pacing_bars
 from tests.exams.conftest import make_bank
 from tests.factories import BlueprintFactory
 
@@ -63,3 +64,43 @@ def test_the_score_chart_labels_the_pass_line(client, finished):
 
 def test_another_owner_sees_no_results(other_client, finished):
     assert other_client.get(f"/exams/attempts/{finished.pk}/results/").status_code == 404
+
+
+PACING = {
+    "budget": 83,
+    "columns": [
+        {"position": 1, "seconds": 40, "x": 30, "y": 90, "height": 20},
+        {"position": 2, "seconds": 120, "x": 40, "y": 50, "height": 60},
+    ],
+}
+
+
+def test_the_pacing_columns_mark_those_over_the_budget_and_say_their_time():
+    bars = pacing_bars(PACING)
+
+    assert bars == (
+        '<rect x="30" y="90" width="8" height="20" class="bar"><title>Question 1: 40 s</title></rect>'
+        '<rect x="40" y="50" width="8" height="60" class="bar-over"><title>Question 2: 120 s</title></rect>'
+    )
+
+
+def test_the_pacing_columns_speak_the_page_language():
+    with translation.override("ja"):
+        assert "<title>問題 2: 120 秒</title>" in pacing_bars(PACING)
+
+
+def test_the_pacing_columns_take_numbers_only():
+    with pytest.raises(ValueError):
+        pacing_bars({"budget": 83, "columns": [{"position": "<script>", "seconds": 1, "x": 1, "y": 1, "height": 1}]})
+
+
+def test_the_results_page_draws_a_column_per_question(client, finished):
+    # The chart is drawn once some time was measured: 30 s on every question.
+    Response.objects.bulk_create(
+        Response(item=item, answer=[], is_correct=False, seq=1, answered_at=finished.started_at, time_spent_ms=30_000)
+        for item in finished.items.all()
+    )
+
+    page = client.get(f"/exams/attempts/{finished.pk}/results/").text
+
+    assert page.count('class="bar"><title>Question ') == 10

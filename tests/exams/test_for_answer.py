@@ -47,3 +47,26 @@ def test_it_finds_nothing_for_another_owner_or_a_missing_position(exam):
     assert AttemptItem.objects.for_answer(exam.pk, GuestOwnerFactory().pk, 1) is None
     assert AttemptItem.objects.for_answer(exam.pk, exam.owner_id, 99) is None
     assert AttemptItem.objects.for_answer(exam.pk + 1, exam.owner_id, 1) is None
+
+
+def test_with_the_blueprint_it_reads_what_the_question_page_names_in_the_same_query(exam, django_assert_num_queries):
+    expected = AttemptItem.objects.select_related("attempt__blueprint", "response").get(attempt=exam, position=1)
+
+    with django_assert_num_queries(1):
+        item = AttemptItem.objects.for_answer(exam.pk, exam.owner_id, 1, blueprint=True)
+        blueprint = item.attempt.blueprint
+        assert blueprint.display_name
+
+    assert values(item) == values(expected)
+    assert values(item.attempt) == values(expected.attempt)
+    assert values(blueprint) == values(expected.attempt.blueprint)
+    assert AttemptItem.objects.for_answer(exam.pk, GuestOwnerFactory().pk, 1, blueprint=True) is None
+
+
+def test_an_attempt_without_a_blueprint_reads_none(exam, django_assert_num_queries):
+    exam.blueprint = None
+    exam.save(update_fields=["blueprint"])
+
+    with django_assert_num_queries(1):
+        item = AttemptItem.objects.for_answer(exam.pk, exam.owner_id, 1, blueprint=True)
+        assert item.attempt.blueprint is None

@@ -188,8 +188,9 @@ def test_a_position_out_of_range_is_404(client, exam):
 def test_question_page_queries_do_not_grow_with_the_exam(client, guest, size, django_assert_num_queries):
     attempt = exam_of_size(guest, size)
 
-    # session, attempt, items with responses (no snapshots), the current snapshot
-    with django_assert_num_queries(4):
+    # attempt, items with responses (no snapshots), the current snapshot; the session comes
+    # from the cache
+    with django_assert_num_queries(3):
         response = client.get(f"/exams/attempts/{attempt.pk}/{size}/")
 
     assert response.text.count('class="nav-cell') == size
@@ -328,8 +329,8 @@ def test_answer_save_takes_three_queries_whatever_the_exam_size(client, guest, s
     attempt = exam_of_size(guest, size)
     snapshot = item(attempt, size)
 
-    # session, item with attempt and response, the upsert
-    with django_assert_num_queries(3):
+    # item with attempt and response, the upsert (the session comes from the cache)
+    with django_assert_num_queries(2):
         client.post(f"/exams/attempts/{attempt.pk}/{size}/answer/", answer_post(snapshot), **htmx("save-status"))
 
     assert Response.objects.count() == 1
@@ -424,9 +425,9 @@ def test_another_owner_cannot_submit(other_client, exam):
 def test_submit_and_score_take_the_same_queries_for_any_size(client, guest, size, django_assert_num_queries):
     attempt = exam_of_size(guest, size)
 
-    # session, attempt, conditional update, totals, score update, and the transaction's
-    # savepoint and release (a BEGIN on SQLite outside tests, nothing on PostgreSQL)
-    with django_assert_num_queries(7):
+    # attempt, conditional update, totals, score update, and the transaction's savepoint and
+    # release (a BEGIN on SQLite outside tests, nothing on PostgreSQL); the session is cached
+    with django_assert_num_queries(6):
         client.post(f"/exams/attempts/{attempt.pk}/submit/")
 
     assert Attempt.objects.get().status == Attempt.Status.SUBMITTED
@@ -524,8 +525,9 @@ def test_results_take_the_same_queries_for_any_size(client, guest, size, django_
     attempt = exam_of_size(guest, size)
     submit_attempt(attempt, now=timezone.now())
 
-    # session, attempt, items with responses and snapshots, domain names, the owner's notes
-    with django_assert_num_queries(5):
+    # attempt, items with responses and snapshots, domain names, the owner's notes (the
+    # session is cached)
+    with django_assert_num_queries(4):
         response = client.get(f"/exams/attempts/{attempt.pk}/results/")
 
     assert response.text.count('class="review-item"') == 10
