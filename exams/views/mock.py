@@ -192,19 +192,25 @@ def _exam_context(attempt: Attempt, *, now, current: int | None = None) -> dict:
 def exam_question(request: HtmxHttpRequest, pk: int, position: int):
     """One question of a running mock: the answer form, flag, navigator and timer.
 
-    Queries: the attempt, the navigator's light rows, and the current item with its
-    response. Only ``public_view`` of the snapshot reaches the template.
+    Queries: the current item with its attempt, blueprint, response and revision, and (for
+    the whole page) the navigator's light rows. Only ``public_view`` of the snapshot reaches
+    the template.
     """
     now = timezone.now()
-    attempt = get_attempt(request, pk, mode=Mode.EXAM)
+    owner_id = owner_id_for(request)
+    item = None if owner_id is None else AttemptItem.objects.for_answer(pk, owner_id, position, blueprint=True)
+    if item is None or not item.attempt.is_exam:
+        raise Http404
+    attempt = item.attempt
     if attempts.finalize_if_overdue(attempt, now=now):
         return _over(request, attempt)
-    item = AttemptItem.objects.for_answer(attempt.pk, attempt.owner_id, position)
-    if item is None:
-        raise Http404
     response = response_of(item)
     tokens = tokens_for(item)
-    context = _exam_context(attempt, now=now, current=position)
+    if request.htmx and request.htmx.target == "question-card":
+        # The card alone (Next/Previous without a page load): no navigator, so none of its rows.
+        context = {"attempt": attempt, "blueprint": attempt.blueprint, "total": attempt.target_count}
+    else:
+        context = _exam_context(attempt, now=now, current=position)
     context |= {
         "item": item,
         "question": public_view(item.snapshot, tokens),

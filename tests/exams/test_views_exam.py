@@ -188,12 +188,24 @@ def test_a_position_out_of_range_is_404(client, exam):
 def test_question_page_queries_do_not_grow_with_the_exam(client, guest, size, django_assert_num_queries):
     attempt = exam_of_size(guest, size)
 
-    # attempt, items with responses (no snapshots), the current snapshot; the session comes
-    # from the cache
-    with django_assert_num_queries(3):
+    # the current item with its attempt, blueprint, response and revision, then the
+    # navigator's light rows (no snapshots); the session comes from the cache
+    with django_assert_num_queries(2):
         response = client.get(f"/exams/attempts/{attempt.pk}/{size}/")
 
     assert response.text.count('class="nav-cell') == size
+
+
+@pytest.mark.parametrize("size", [10, 65])
+def test_the_next_question_fragment_is_one_query(client, guest, size, django_assert_num_queries):
+    attempt = exam_of_size(guest, size)
+
+    # the item with its attempt, blueprint, response and revision: the card has no navigator
+    with django_assert_num_queries(1):
+        response = client.get(f"/exams/attempts/{attempt.pk}/2/", **htmx("question-card"))
+
+    assert f'Question 2 <span class="muted">of {size}</span>' in response.text
+    assert 'class="nav-cell' not in response.text
 
 
 # --- answering ----------------------------------------------------------------------------
