@@ -92,9 +92,7 @@ def study_plan(request: HtmxHttpRequest):
     """Set or clear the exam date; today's target is set again from it."""
     form = ExamDateForm(request.POST)
     if not form.is_valid():
-        context = _dashboard_context(request, plan_form=form)
-        template = "insights/dashboard.html#study-plan" if request.htmx and context["returning"] else None
-        return render(request, template or "insights/dashboard.html", context)
+        return _plan_card_with_errors(request, plan_form=form)
     owner_id = get_or_create_owner_id(request)
     set_exam_date(owner_id, form.cleaned_data["exam_date"], now=timezone.now())
     if request.htmx and request.headers.get("HX-Target") == "study-plan":
@@ -108,9 +106,7 @@ def daily_limits(request: HtmxHttpRequest):
     """Set or clear the daily limits on new questions and reviews; today's target is set again."""
     form = DailyLimitsForm(request.POST)
     if not form.is_valid():
-        context = _dashboard_context(request, limits_form=form)
-        template = "insights/dashboard.html#study-plan" if request.htmx and context["returning"] else None
-        return render(request, template or "insights/dashboard.html", context)
+        return _plan_card_with_errors(request, limits_form=form)
     owner_id = get_or_create_owner_id(request)
     set_daily_limits(owner_id, **form.cleaned_data, now=timezone.now())
     if request.htmx and request.headers.get("HX-Target") == "study-plan":
@@ -121,6 +117,14 @@ def daily_limits(request: HtmxHttpRequest):
         return HttpResponse(page)
     messages.success(request, _("Your daily limits are saved."))
     return _go(request, reverse("dashboard"))
+
+
+def _plan_card_with_errors(request: HtmxHttpRequest, **forms):
+    """A plan form that did not validate: the plan card again with its errors (htmx, once
+    the dashboard shows the card), else the whole dashboard."""
+    context = _dashboard_context(request, **forms)
+    card = request.htmx and context["returning"]
+    return render(request, "insights/dashboard.html" + ("#study-plan" if card else ""), context)
 
 
 def _open_attempts(owner_id: int | None, *, now) -> list[Attempt]:
