@@ -183,7 +183,23 @@ def test_a_running_mock_never_shows_it_and_its_results_do_under_the_answered_que
     results = client.get(reverse("exams:results", args=[exam.pk])).content.decode()
 
     assert all("/insights/others/" not in page for page in running_pages)
-    # After the mock: under each question answered (the other four were left unanswered).
+    # After the mock the results draw it themselves, with no request per question (and
+    # nothing here: one candidate is below the minimum).
     assert len(questions) == 5
-    assert results.count('hx-get="/insights/others/') == 1
-    assert f'hx-get="/insights/others/{item.snapshot["uid"]}/"' in results
+    assert "/insights/others/" not in results
+    assert "data-others-did" not in results
+
+
+def test_a_finished_mocks_results_draw_the_figure_with_the_page_not_a_request_per_question(client, guest):
+    questions = [make_single_question(task=task_statement(f"{n}.1")) for n in range(1, 6)]
+    _candidates(questions[0], right=14, wrong=6)
+    exam = start_exam(guest.pk, BlueprintFactory(question_count=5, unscored_count=0, minutes=10), now=timezone.now())
+    item = exam.items.select_related("attempt").get(question=questions[0])
+    client.post(reverse("exams:answer", args=[exam.pk, item.position]), answer_post(item))
+    submit_attempt(exam, now=timezone.now())
+
+    results = client.get(reverse("exams:results", args=[exam.pk])).content.decode()
+
+    assert "/insights/others/" not in results
+    assert results.count("data-others-did") == 1  # under the one answered question
+    assert "of candidates got this right on their first try" in results
