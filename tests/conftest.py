@@ -40,6 +40,14 @@ def _clear_cache():
 
 
 @pytest.fixture
+def guest(client):
+    """A guest owner whose session the test client carries."""
+    from tests.factories import GuestOwnerFactory, as_guest
+
+    return as_guest(client, GuestOwnerFactory())
+
+
+@pytest.fixture
 def window_start():
     """The clock starts at midnight UTC and runs on: rate limits count in fixed windows (10 s,
     10 min, an hour…), and a test that started a moment before a window's end would see its

@@ -31,6 +31,14 @@ class GuestOwnerFactory(factory.django.DjangoModelFactory):
     guest_token = factory.Sequence(lambda n: f"guest-token-{n:08d}")
 
 
+def as_guest(client, owner):
+    """Make the test client's visitor the given guest owner (as accounts.owners stores it)."""
+    session = client.session
+    session["owner"] = [owner.pk, None]
+    session.save()
+    return owner
+
+
 class TagFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = "questions.Tag"

@@ -5,6 +5,7 @@ from django.test import Client
 
 from tests.factories import (
     GuestOwnerFactory,
+    as_guest,
     make_matching_question,
     make_multiple_question,
     make_ordering_question,
@@ -54,22 +55,8 @@ def make_bank(per_domain, *, types=("single",), status="published", guide=None, 
 
 
 @pytest.fixture
-def guest(client):
-    """A guest owner whose id is in the test client's session."""
-    owner = GuestOwnerFactory()
-    session = client.session
-    session["owner"] = [owner.pk, None]
-    session.save()
-    return owner
-
-
-@pytest.fixture
 def other_client():
     """A second browser with its own guest owner."""
     other = Client()
-    owner = GuestOwnerFactory()
-    session = other.session
-    session["owner"] = [owner.pk, None]
-    session.save()
-    other.owner = owner
+    other.owner = as_guest(other, GuestOwnerFactory())
     return other

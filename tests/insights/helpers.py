@@ -21,14 +21,6 @@ def answer(question, *, owner, correct, at, confidence="", ms=0, attempt=None, a
     )
 
 
-def as_guest(client, owner):
-    """Make the test client's visitor the given guest owner (as accounts.owners stores it)."""
-    session = client.session
-    session["owner"] = [owner.pk, None]
-    session.save()
-    return owner
-
-
 def task_statement(code):
     from questions.models import TaskStatement
 

@@ -16,9 +16,10 @@ from tests.factories import (
     OwnerFactory,
     QuestionFactory,
     TagFactory,
+    as_guest,
 )
 
-from .helpers import NOW, answer, as_guest, task_statement
+from .helpers import NOW, answer, task_statement
 
 DAY = timedelta(days=1)
 HTMX = {"HX-Request": "true"}

@@ -1,1 +1,1 @@
-from tests.exams.conftest import guest, other_client  # noqa: F401 (the same guest and second browser)
+from tests.exams.conftest import other_client  # noqa: F401 (the same second browser)

@@ -23,7 +23,7 @@ from questions.transfer import Source, export_questions, import_sources
 from questions.validation import validate_question
 from tests.answers import token
 from tests.exams.test_views_exam import htmx
-from tests.factories import GuestOwnerFactory, OptionFactory, QuestionFactory
+from tests.factories import OptionFactory, QuestionFactory
 from tests.questions.oddone import OddOneOut
 
 pytestmark = pytest.mark.django_db
@@ -39,15 +39,6 @@ def oddone(settings):
     question_type = question_types.register(OddOneOut())
     yield question_type
     question_types.unregister(question_type.value)
-
-
-@pytest.fixture
-def guest(client):
-    owner = GuestOwnerFactory()
-    session = client.session
-    session["owner"] = [owner.pk, None]
-    session.save()
-    return owner
 
 
 def make_oddone_question(*, odd=2, **kwargs):
