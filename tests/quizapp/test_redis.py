@@ -28,7 +28,7 @@ def redis_cache(settings):
     prefix = f"test-{uuid.uuid4().hex}"
     settings.CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "quizapp.cache.RedisCache",
             "LOCATION": TEST_REDIS_URL,
             "KEY_PREFIX": prefix,
         }
@@ -42,7 +42,7 @@ def test_redis_url_selects_the_redis_cache_and_its_client_is_installed():
     key = f"test-probe-{uuid.uuid4().hex}"
     code = (
         "from django.core.cache import caches; cache = caches['default']; "
-        f"cache.set({key!r}, 41, 30); cache.incr({key!r}); print(type(cache).__name__, cache.get({key!r})); "
+        f"cache.set({key!r}, 41, 30); cache.incr({key!r}); print(type(cache).__module__, cache.get({key!r})); "
         f"cache.delete({key!r})"
     )
     env = {**PRODUCTION_ENV, "REDIS_URL": TEST_REDIS_URL, "DJANGO_SETTINGS_MODULE": "quizapp.settings"}
@@ -57,7 +57,7 @@ def test_redis_url_selects_the_redis_cache_and_its_client_is_installed():
     )
 
     assert result.returncode == 0, result.stderr
-    assert result.stdout.strip() == "RedisCache 42"
+    assert result.stdout.strip() == "quizapp.cache 42"
 
 
 def test_login_throttle_counts_in_redis_with_an_expiry(redis_cache, settings):
@@ -126,3 +126,20 @@ def test_a_counter_is_one_pipelined_round_trip_and_starts_its_window(redis_cache
     assert int(client_.get(key)) == 3
     assert 0 < client_.ttl(key) <= 31
     assert refused.value.retry_after == 30 - (1_000_002 % 30) + 1
+
+
+def test_the_cache_reuses_one_redis_client_per_pool(redis_cache):
+    from django.core.cache import cache
+
+    client_, prefix = redis_cache
+    backend = cache._cache
+
+    cache.set("probe", 41, 30)
+    cache.incr("probe")
+    session_read = backend.get_client("probe")
+    rate_limit = backend.get_client(write=True)
+
+    # Django's own client would build a new redis.Redis (and its callback table) every time.
+    assert session_read is rate_limit is backend.get_client("other")
+    assert cache.get("probe") == 42
+    assert int(client_.get(f"{prefix}:1:probe")) == 42
