@@ -5,7 +5,8 @@ own client address (``X-Forwarded-For``, which the server trusts from one proxy 
 run). It opens the mock's start page, presses "Start mock exam" (Locust spawns the cohort
 over a short window: the synchronized start), then for every question loads the page,
 thinks, saves an answer (some change it, some flag the question), visits the review screen
-and submits; a share of the cohort waits and submits in a rush at the end. Think time is
+and submits; a share of the cohort waits and submits in a rush at the end (within the
+exam's last five minutes, compressed like think time). Think time is
 the real exam's 30–90 s per question divided by ``LOADTEST_THINK_FACTOR``.
 
 Every save the server acknowledged (200 with the saved seq) is written to
@@ -34,6 +35,8 @@ THINK_FACTOR = float(os.environ.get("LOADTEST_THINK_FACTOR", "10"))
 THINK_SECONDS = (30.0, 90.0)
 RUSH_SHARE = float(os.environ.get("LOADTEST_RUSH_SHARE", "0.3"))
 RUSH_AT = float(os.environ.get("LOADTEST_RUSH_AT", "0"))  # epoch seconds; 0 = no rush
+# The rush's length: the real exam's last minutes, compressed like think time.
+RUSH_WINDOW = float(os.environ.get("LOADTEST_RUSH_WINDOW", "0"))
 LEDGER = os.environ.get("LOADTEST_LEDGER", "")
 
 _CHOICE = re.compile(r'<input type="(radio|checkbox)" name="choice" value="([^"]+)"')
@@ -155,8 +158,8 @@ class Candidate(FastHttpUser):
             position += 1
         self.get(f"/exams/attempts/{attempt}/review/", "review")
         if RUSH_AT and self.rng.random() < RUSH_SHARE:
-            # The last-minutes rush: this share of the cohort submits together.
-            gevent.sleep(max(0.0, RUSH_AT - time.time()))
+            # The last-minutes rush: this share of the cohort submits within RUSH_WINDOW.
+            gevent.sleep(max(0.0, RUSH_AT + self.rng.uniform(0, RUSH_WINDOW) - time.time()))
         submitted = self.post(f"/exams/attempts/{attempt}/submit/", {}, "submit")
         if submitted.status_code == 302:
             self.get(f"/exams/attempts/{attempt}/results/", "results")

@@ -53,7 +53,12 @@ def parse_args(argv=None):
     parser.add_argument("--think-factor", type=float, default=10, help="real think time ÷ this")
     parser.add_argument("--workers", type=int, default=int(os.environ.get("WEB_CONCURRENCY", "3")))
     parser.add_argument("--limit", type=float, default=1800, help="the run stops after this many seconds")
-    parser.add_argument("--rush-share", type=float, default=0.3, help="share of candidates who submit together")
+    parser.add_argument("--rush-share", type=float, default=0.3, help="share of candidates who submit in the rush")
+    parser.add_argument(
+        "--rush-window",
+        type=float,
+        help="seconds the rush lasts (default: the exam's last 5 minutes ÷ the think factor; 0: all at once)",
+    )
     parser.add_argument(
         "--database-url",
         default=os.environ.get("LOADTEST_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/loadtest"),
@@ -145,6 +150,7 @@ def run_locust(args, started_at: float) -> tuple[subprocess.CompletedProcess, fl
         "LOADTEST_THINK_FACTOR": str(args.think_factor),
         "LOADTEST_RUSH_SHARE": str(args.rush_share),
         "LOADTEST_RUSH_AT": str(started_at + args.window + mean_exam),
+        "LOADTEST_RUSH_WINDOW": str(rush_window(args)),
         "LOADTEST_LEDGER": str(ledger),
     }
     command = [str(BIN / "locust"), "-f", str(ROOT / "loadtest" / "locustfile.py"), "--headless"]
@@ -154,6 +160,11 @@ def run_locust(args, started_at: float) -> tuple[subprocess.CompletedProcess, fl
     result = subprocess.run(command, cwd=ROOT, env=env, check=False)
     usage = os.times()
     return result, usage.children_user + usage.children_system, time.time() - started_at
+
+
+def rush_window(args) -> float:
+    """The rush: a real cohort's stragglers submit over the last five minutes of the exam."""
+    return args.rush_window if args.rush_window is not None else 300 / args.think_factor
 
 
 def read_stats() -> list[dict]:
@@ -289,6 +300,7 @@ def summarize(args, stats: list[dict], checks: dict, *, elapsed: float, cpu: tup
         "users": args.users,
         "window_s": args.window,
         "think_factor": args.think_factor,
+        "rush": {"share": args.rush_share, "window_s": round(rush_window(args), 1)},
         "workers": args.workers,
         "elapsed_s": round(elapsed, 1),
         "requests": requests,
@@ -306,7 +318,8 @@ def summarize(args, stats: list[dict], checks: dict, *, elapsed: float, cpu: tup
 def render(report: dict) -> str:
     lines = [
         f"# Exam day: {report['users']} candidates, start window {report['window_s']:g} s, "
-        f"think time ÷ {report['think_factor']:g}, {report['workers']} gunicorn workers",
+        f"think time ÷ {report['think_factor']:g}, {report['workers']} gunicorn workers, "
+        f"{report['rush']['share']:.0%} submitting within {report['rush']['window_s']:g} s at the end",
         "",
         "| request | count | failures | p50 ms | p95 ms | p99 ms |",
         "|---|---:|---:|---:|---:|---:|",
