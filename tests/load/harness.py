@@ -28,6 +28,7 @@ from urllib.parse import quote, urlencode, urlsplit
 
 import pytest
 from django.conf import settings
+from django.db import connection as database
 
 ROOT = Path(__file__).resolve().parents[2]
 GUNICORN = Path(sys.executable).parent / "gunicorn"
@@ -37,7 +38,7 @@ HOST = "127.0.0.1"
 REQUEST_TIMEOUT = 60
 
 needs_postgres = pytest.mark.skipif(
-    settings.DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql",
+    database.vendor != "postgresql",
     reason="needs PostgreSQL: several server processes share one database (run with "
     "DATABASE_URL=postgres://…, as `make test-pg` and CI do)",
 )
