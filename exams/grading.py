@@ -119,7 +119,12 @@ def is_complete(key: Answer, answer: Answer | None) -> bool:
     nothing) but shown as incomplete, as the real exam's review screen does. The key has
     exactly as many parts as a complete answer, for every type.
     """
-    return bool(answer) and len(answer) >= len(key)
+    return gives_every_part(len(key), answer)
+
+
+def gives_every_part(parts: int, answer: Answer | None) -> bool:
+    """``is_complete`` for a key of ``parts`` parts (``QuestionRevision.part_count``)."""
+    return bool(answer) and len(answer) >= parts
 
 
 def scaled_score(correct: int, total: int) -> int | None:

@@ -306,6 +306,9 @@ class QuestionRevision(models.Model):
     # them, drawn without reading the content (exams.assembly keeps these in its index).
     option_count = models.PositiveSmallIntegerField(_("number of options"))
     match_count = models.PositiveSmallIntegerField(_("number of matches"), default=0)
+    # How many parts a complete answer gives (the key's length): the navigator tells complete
+    # answers from partial ones for 65 items per page without reading 65 contents.
+    part_count = models.PositiveSmallIntegerField(_("number of parts of an answer"), default=1)
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
 
     class Meta:

@@ -68,6 +68,7 @@ def revision_of(question_id: int, content: dict[str, Any]) -> QuestionRevision:
         content=content,
         option_count=len(content["options"]),
         match_count=len(content.get("matches", ())),
+        part_count=len(content["key"]),
     )
 
 

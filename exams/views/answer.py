@@ -81,7 +81,7 @@ def answer(request: HtmxHttpRequest, pk: int, position: int):
         "saved_seq": meta.seq,
         "oob": True,
         "cell": navigator_cell(
-            attempt.pk, position, key=item.snapshot["key"], answer=given, flagged=item.flagged, current=position
+            attempt.pk, position, parts=item.revision.part_count, answer=given, flagged=item.flagged, current=position
         ),
     }
     # No context processors: the fragment needs no request data (no form, no nonce), and

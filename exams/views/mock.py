@@ -16,7 +16,7 @@ from accounts.owners import get_or_create_owner_id, owner_id_for
 from exams import attempts
 from exams.charts import pacing_chart
 from exams.forms import ToggleForm
-from exams.grading import domain_results, is_complete
+from exams.grading import domain_results, gives_every_part
 from exams.models import Attempt, AttemptItem, Blueprint, Mode
 from exams.results import REVIEW_FILTERS, REVIEW_PAGE, review_filter_labels
 from exams.tokens import tokens_for
@@ -42,7 +42,7 @@ def navigator_cell(
     attempt_pk: int,
     position: int,
     *,
-    key,
+    parts: int,
     answer,
     flagged: bool,
     current: int | None = None,
@@ -53,8 +53,8 @@ def navigator_cell(
     built from the attempt's URL (``attempts/<pk>/`` + ``<position>/``), and its words are
     translated once per page: reversing and translating 65 times per page cost more than
     the rest of the grid. "answered" means a complete answer; a partial one (one box of a
-    "Select THREE") is "incomplete" (``grading.is_complete``)."""
-    answered = is_complete(key, answer)
+    "Select THREE") is "incomplete" (``grading.is_complete``; ``parts``: the key's length)."""
+    answered = gives_every_part(parts, answer)
     return {
         "position": position,
         "url": f"{prefix or reverse('exams:attempt', args=[attempt_pk])}{position}/",
@@ -70,29 +70,29 @@ def _item_cell(attempt_pk: int, item: AttemptItem, *, current: int | None = None
     response = response_of(item)
     answer = response.answer if response else None
     return navigator_cell(
-        attempt_pk, item.position, key=item.snapshot["key"], answer=answer, flagged=item.flagged, current=current
+        attempt_pk, item.position, parts=item.revision.part_count, answer=answer, flagged=item.flagged, current=current
     )
 
 
 def _cells(attempt: Attempt, *, current: int | None = None) -> list[dict]:
     """Every cell of the navigator, from light rows (no item or response objects; of the
-    snapshot only its key, to tell a complete answer from a partial one)."""
+    revision only how many parts a complete answer has)."""
     prefix, words = reverse("exams:attempt", args=[attempt.pk]), _nav_words()
     rows = attempt.items.order_by("position").values_list(
-        "position", "flagged", "response__answer", "revision__content__key"
+        "position", "flagged", "response__answer", "revision__part_count"
     )
     return [
         navigator_cell(
             attempt.pk,
             position,
-            key=key,
+            parts=parts,
             answer=answer,
             flagged=flagged,
             current=current,
             prefix=prefix,
             words=words,
         )
-        for position, flagged, answer, key in rows
+        for position, flagged, answer, parts in rows
     ]
 
 

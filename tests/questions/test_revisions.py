@@ -8,6 +8,7 @@ import json
 import random
 
 import pytest
+from django.apps import apps as django_apps
 from django.core.cache import cache
 from django.db import transaction
 from django.db.models.signals import post_save
@@ -16,7 +17,12 @@ from questions.models import BankVersion, CaseStudy, Option, Question, QuestionR
 from questions.revisions import arrange, bank_version, digest, revise
 from questions.snapshots import take_snapshot
 from questions.transfer import load_bank
-from tests.factories import make_matching_question, make_ordering_question, make_single_question
+from tests.factories import (
+    make_matching_question,
+    make_multiple_question,
+    make_ordering_question,
+    make_single_question,
+)
 from tests.questions.test_admin import ADD, CHANGELIST, _form_data, rationales, staff_client  # noqa: F401
 from tests.questions.test_import import MATCHING, ORDERING, SINGLE, bank
 
@@ -205,3 +211,32 @@ def test_the_migration_splits_a_stored_snapshot_into_its_revision_and_order(make
     assert migration.digest(split) == digest(content)
     assert arrange(split, order) == stored
     assert migration.arrange(split, order) == stored
+
+
+@pytest.mark.parametrize(
+    ("make", "parts"),
+    [
+        (make_single_question, 1),
+        (lambda: make_multiple_question(correct=(0, 2, 3), n_options=6), 3),
+        (lambda: make_ordering_question(n_items=4), 4),
+        (lambda: make_matching_question(n_pairs=3), 3),
+    ],
+)
+def test_a_revision_counts_the_parts_of_a_complete_answer(make, parts):
+    question = make()
+
+    revise([question.pk])
+
+    revision = QuestionRevision.objects.get(question=question)
+    assert revision.part_count == len(revision.content["key"]) == parts
+
+
+def test_the_migration_counts_the_parts_of_existing_revisions():
+    migration = importlib.import_module("questions.migrations.0009_revision_part_count")
+    question = make_matching_question(n_pairs=3)
+    revise([question.pk])
+    QuestionRevision.objects.update(part_count=1)  # as the new column starts
+
+    migration.count_parts(django_apps, None)
+
+    assert QuestionRevision.objects.get().part_count == 3
