@@ -119,8 +119,10 @@ _BAD = '<span class="mark mark-bad"><span aria-hidden="true">✗</span> '
 
 
 def _review_words(context) -> dict[str, str]:
+    # In the rendering's own dict (dicts[0]): an include (question_review.html) gets a
+    # render context of its own, which would translate the words again for every question.
     language = get_language()
-    cached = context.render_context.get(_REVIEW_WORDS)
+    cached = context.render_context.dicts[0].get(_REVIEW_WORDS)
     if cached is None or cached[0] != language:
         words = {
             key: escape(text)
@@ -136,7 +138,7 @@ def _review_words(context) -> dict[str, str]:
             }.items()
         }
         words["put_at"] = _("You put it at %(n)s")  # a blocktranslate message: the number goes in escaped
-        cached = context.render_context[_REVIEW_WORDS] = (language, words)
+        cached = context.render_context.dicts[0][_REVIEW_WORDS] = (language, words)
     return cached[1]
 
 

@@ -24,7 +24,7 @@ _WORDS = "exams.review.words"
 def _words(context) -> dict[str, str]:
     """The heading's words, translated and escaped once per rendering (and language)."""
     language = get_language()
-    cached = context.render_context.get(_WORDS)
+    cached = context.render_context.dicts[0].get(_WORDS)
     if cached is None or cached[0] != language:
         words = {
             "question": _("Question %(n)s"),  # a blocktranslate message: the number goes in escaped
@@ -35,7 +35,7 @@ def _words(context) -> dict[str, str]:
             "unscored": f'<span class="badge">{escape(_("Unscored"))}</span>',
             "flagged": f'<span class="badge"><span aria-hidden="true">⚑</span> {escape(_("Flagged"))}</span>',
         }
-        cached = context.render_context[_WORDS] = (language, words)
+        cached = context.render_context.dicts[0][_WORDS] = (language, words)
     return cached[1]
 
 

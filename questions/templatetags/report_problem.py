@@ -34,11 +34,11 @@ def lazy_report_problem(context, uid: str, language: str = "", report_next: str 
     if report_next:
         back = escape(quote(str(report_next), safe="/"))
     else:
-        back = context.render_context.get(_NEXT)
+        back = context.render_context.dicts[0].get(_NEXT)
         if back is None:
             request = context.get("request")
             back = escape(quote(request.get_full_path() if request else "", safe="/"))
-            context.render_context[_NEXT] = back
+            context.render_context.dicts[0][_NEXT] = back
     url = escape(reverse("questions:report_problem", args=[uid]))
     uid = escape(uid)
     query = f"{url}?language={escape(language or '')}&amp;next={back}"
