@@ -226,3 +226,53 @@ def matching_review(context, review: dict, snapshot: dict) -> SafeString:
             f"{marks}\n      </div>{_rationale(row, language)}\n    </li>\n"
         )
     return mark_safe(f'<ul class="review-options review-matching">\n{"".join(items)}</ul>')  # noqa: S308 -- escaped above
+
+
+_FRAME_WORDS = "answering.review.frame"
+
+
+def _frame_words(context) -> dict[str, str]:
+    language = get_language()
+    cached = context.render_context.dicts[0].get(_FRAME_WORDS)
+    if cached is None or cached[0] != language:
+        words = {"case_study": _("Case study"), "explanation": _("Explanation"), "references": _("References")}
+        cached = context.render_context.dicts[0][_FRAME_WORDS] = (language, {k: escape(v) for k, v in words.items()})
+    return cached[1]
+
+
+@register.simple_tag(takes_context=True)
+def review_stem(context, snapshot: dict) -> SafeString:
+    """includes/question_review.html's top: the case study (folded) and the stem."""
+    language = escape(snapshot.get("language", ""))
+    case = snapshot.get("case_study")
+    parts = []
+    if case:
+        parts.append(
+            f'<details class="case-study">\n  <summary>{_frame_words(context)["case_study"]}</summary>\n'
+            f'  <div class="case-study-text" lang="{language}">{stored_html(case.get("scenario", ""))}</div>\n'
+            "</details>\n"
+        )
+    parts.append(f'<div class="stem" lang="{language}">{stored_html(snapshot.get("stem", ""))}</div>')
+    return mark_safe("".join(parts))  # noqa: S308 -- author text through stored_html, the rest escaped
+
+
+@register.simple_tag(takes_context=True)
+def review_explanation(context, snapshot: dict, review: dict) -> SafeString:
+    """includes/question_review.html's end: the explanation and the references (web links only,
+    ``review_rows`` keeps them)."""
+    words, language = _frame_words(context), escape(snapshot.get("language", ""))
+    parts = []
+    if snapshot.get("explanation"):
+        parts.append(
+            f'<section class="explanation">\n  <h3>{words["explanation"]}</h3>\n'
+            f'  <div lang="{language}">{stored_html(snapshot["explanation"])}</div>\n</section>\n'
+        )
+    if review.get("references"):
+        links = "".join(
+            f'    <li><a href="{link}" rel="noopener noreferrer" target="_blank">{link}</a></li>\n'
+            for link in map(escape, review["references"])
+        )
+        parts.append(
+            f'<section class="references">\n  <h3>{words["references"]}</h3>\n  <ul>\n{links}  </ul>\n</section>'
+        )
+    return mark_safe("".join(parts))  # noqa: S308 -- author text through stored_html, the rest escaped

@@ -31,10 +31,11 @@ def test_the_review_rows_translate_their_words_once_per_page_not_per_question():
     with mock.patch.object(answering, "_", wraps=gettext) as translate:
         html = render(page, {"snapshots": snapshots})
 
-    # Each question is in its own include (its own render context): the words are still
-    # translated for the first question only.
+    # Each question is in its own include (its own render context): the words (nine of the
+    # rows, three of the case study, explanation and references) are still translated for
+    # the first question only.
     assert html.count('<ul class="review-options">') == 3
-    assert translate.call_count == 9
+    assert translate.call_count == 12
 
 
 def test_author_text_is_shown_as_markup_and_everything_else_escaped():
