@@ -34,6 +34,7 @@ from quizapp import ratelimit
 from .assembly import NotEnoughQuestions, bank_index, draw_exam, seen_uids
 from .grading import Answer, grade, scaled_score
 from .models import SAVE_GRACE, Attempt, AttemptItem, Blueprint, Mode, Response
+from .results import compute_outcomes
 from .scopes import practice_questions
 
 # Endless practice draws this many questions at a time.
@@ -387,11 +388,18 @@ def submit_attempt(attempt: Attempt, *, now: datetime, status: str | None = None
         if not won:
             attempt.refresh_from_db()
             return False
-        # A mock counts its scored items; practice, the questions answered.
-        counted = Q(scored=True) if attempt.is_exam else Q(response__isnull=False)
-        totals = AttemptItem.objects.filter(attempt=attempt).aggregate(
-            total=Count("pk", filter=counted), correct=Count("pk", filter=counted & Q(response__is_correct=True))
-        )
+        if attempt.is_exam:
+            # A mock counts its scored items, from the outcomes its results page will read.
+            outcomes = compute_outcomes(attempt)
+            scored = [outcome for outcome in outcomes if outcome.scored]
+            totals = {"total": len(scored), "correct": sum(outcome.correct for outcome in scored)}
+            attempt.outcomes = [list(outcome) for outcome in outcomes]
+        else:
+            # Practice counts the questions answered.
+            counted = Q(response__isnull=False)
+            totals = AttemptItem.objects.filter(attempt=attempt).aggregate(
+                total=Count("pk", filter=counted), correct=Count("pk", filter=counted & Q(response__is_correct=True))
+            )
         attempt.status, attempt.submitted_at = status, ended_at
         attempt.correct_scored, attempt.total_scored = totals["correct"], totals["total"]
         if attempt.is_exam:
@@ -402,6 +410,7 @@ def submit_attempt(attempt: Attempt, *, now: datetime, status: str | None = None
             total_scored=attempt.total_scored,
             scaled_score=attempt.scaled_score,
             passed=attempt.passed,
+            outcomes=attempt.outcomes,
         )
     return True
 

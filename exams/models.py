@@ -151,6 +151,10 @@ class Attempt(models.Model):
     total_scored = models.PositiveSmallIntegerField(_("scored questions"), null=True, blank=True)
     scaled_score = models.PositiveSmallIntegerField(_("scaled score"), null=True, blank=True)
     passed = models.BooleanField(_("passed"), null=True, blank=True)
+    # A finished mock's per-item outcomes (exams.results.Outcome rows), stored when it is
+    # scored: its results page then reads them instead of every item's question JSON.
+    # Null for practice, open mocks, and mocks scored before this field (filled on view).
+    outcomes = models.JSONField(_("outcomes"), null=True, blank=True, editable=False)
 
     objects = AttemptQuerySet.as_manager()
 

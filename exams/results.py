@@ -1,4 +1,7 @@
-"""What a finished mock's results page is made of: the pace budget and the review filters."""
+"""What a finished mock's results page is made of: the pace budget, the review filters, and
+the outcome of every item, computed once when the mock is scored (``Attempt.outcomes``)."""
+
+from typing import NamedTuple
 
 from django.utils.translation import gettext as _
 
@@ -6,12 +9,26 @@ from django.utils.translation import gettext as _
 PACE_SECONDS = 83
 
 
+class Outcome(NamedTuple):
+    """How one item of a finished mock went: what the domain table, the pacing chart, the
+    review filters and the counts read, without the item's revision (its question's JSON).
+    Stored in ``Attempt.outcomes`` as a list, in this order."""
+
+    position: int
+    domain: int | None
+    scored: bool
+    flagged: bool
+    correct: bool
+    answered: bool
+    seconds: int  # as the browser measured it, rounded; 0 when unanswered
+
+
 REVIEW_PAGE = 10
 REVIEW_FILTERS = {
-    "all": lambda row: True,
-    "wrong": lambda row: not row["is_correct"],
-    "flagged": lambda row: row["item"].flagged,
-    "unscored": lambda row: not row["item"].scored,
+    "all": lambda outcome: True,
+    "wrong": lambda outcome: not outcome.correct,
+    "flagged": lambda outcome: outcome.flagged,
+    "unscored": lambda outcome: not outcome.scored,
 }
 
 
@@ -19,7 +36,45 @@ def review_filter_labels():
     return [("all", _("All")), ("wrong", _("Wrong")), ("flagged", _("Flagged")), ("unscored", _("Unscored"))]
 
 
-def seconds_spent(items) -> list[int]:
-    """Seconds spent on each item, as the browser measured them (0 when unanswered)."""
-    responses = [getattr(item, "response", None) for item in items]
-    return [round((response.time_spent_ms if response else 0) / 1000) for response in responses]
+def compute_outcomes(attempt) -> list[Outcome]:
+    """Every item's outcome, in position order, from one light query: of the revision only
+    its domain number (read in the database, not the whole question)."""
+    rows = (
+        attempt.items.order_by("position")
+        .select_related(None)
+        .values_list(
+            "position",
+            "revision__content__domain",
+            "scored",
+            "flagged",
+            "response__is_correct",
+            "response__answer",
+            "response__time_spent_ms",
+        )
+    )
+    return [
+        Outcome(
+            position,
+            int(domain) if domain is not None else None,
+            scored,
+            flagged,
+            bool(correct),
+            bool(answer),
+            round((spent or 0) / 1000),
+        )
+        for position, domain, scored, flagged, correct, answer, spent in rows
+    ]
+
+
+def outcomes_of(attempt) -> list[Outcome]:
+    """A finished mock's outcomes: as stored when it was scored, else (a mock scored before
+    they were stored) computed now and stored, so that this happens once per attempt.
+
+    Nothing of a finished mock changes (answers and flags are refused once it is over; an
+    item keeps the revision it was taken with), so what is stored stays true."""
+    if attempt.outcomes is not None:
+        return [Outcome(*row) for row in attempt.outcomes]
+    outcomes = compute_outcomes(attempt)
+    attempt.outcomes = [list(outcome) for outcome in outcomes]
+    type(attempt).objects.filter(pk=attempt.pk, outcomes__isnull=True).update(outcomes=attempt.outcomes)
+    return outcomes

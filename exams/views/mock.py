@@ -18,7 +18,7 @@ from exams.charts import pacing_chart
 from exams.forms import ToggleForm
 from exams.grading import domain_results, gives_every_part
 from exams.models import Attempt, AttemptItem, Blueprint, Mode
-from exams.results import REVIEW_FILTERS, REVIEW_PAGE, review_filter_labels
+from exams.results import REVIEW_FILTERS, REVIEW_PAGE, Outcome, outcomes_of, review_filter_labels
 from exams.tokens import tokens_for
 from questions.models import Domain, Language, interface_language
 from questions.snapshots import public_view
@@ -324,24 +324,12 @@ def exam_results(request: HtmxHttpRequest, pk: int):
         page = 0
     if page < 1:
         return HttpResponseBadRequest(_("Unknown page."))
-    items = list(attempt.items.select_related("response").order_by("position"))
-    rows = []
-    for item in items:
-        response = response_of(item)
-        rows.append(
-            {
-                "item": item,
-                "snapshot": item.snapshot,
-                "answer": response.answer if response else [],
-                "is_correct": bool(response and response.is_correct),
-                "answered": bool(response and response.answer),
-            }
-        )
+    outcomes = outcomes_of(attempt)
     domains = domain_results(
-        ((row["snapshot"]["domain"], row["item"].scored, row["is_correct"]) for row in rows),
+        ((outcome.domain, outcome.scored, outcome.correct) for outcome in outcomes),
         {domain.number: domain.display_name for domain in Domain.objects.all()},
     )
-    shown = [row for row in rows if REVIEW_FILTERS[show](row)]
+    shown = [outcome for outcome in outcomes if REVIEW_FILTERS[show](outcome)]
     # The review comes REVIEW_PAGE questions at a time: "Show more" (htmx) appends the next
     # ones; without JS the page shows all up to ``page``.
     end = page * REVIEW_PAGE
@@ -350,18 +338,41 @@ def exam_results(request: HtmxHttpRequest, pk: int):
         "attempt": attempt,
         "blueprint": attempt.blueprint,
         "domains": domains,
-        "pacing": pacing_chart(items, attempt),
-        "rows": shown[first:end],
+        "pacing": pacing_chart(outcomes, attempt),
+        "rows": _review_rows(attempt, shown[first:end]),
         "more": min(REVIEW_PAGE, len(shown) - end),
         "next_page": page + 1,
-        "next_position": shown[end]["item"].position if end < len(shown) else None,
+        "next_position": shown[end].position if end < len(shown) else None,
         "show": show,
         "filters": [(key, label) for key, label in review_filter_labels()],
-        "total": len(items),
-        "answered_count": sum(row["answered"] for row in rows),
+        "total": len(outcomes),
+        "answered_count": sum(outcome.answered for outcome in outcomes),
         "time_limit_seconds": attempt.blueprint.minutes * 60 if attempt.blueprint else None,
     }
     return render_page(request, "exams/exam_results.html", context, partials=("review-list", "review-more"))
+
+
+def _review_rows(attempt: Attempt, outcomes: list[Outcome]) -> list[dict]:
+    """The reviewed questions of one page: only their items are read with their revisions
+    and responses (the rest of the page comes from the stored outcomes)."""
+    if not outcomes:
+        return []
+    items = attempt.items.select_related("response").filter(position__in=[outcome.position for outcome in outcomes])
+    by_position = {item.position: item for item in items}
+    rows = []
+    for outcome in outcomes:
+        item = by_position[outcome.position]
+        response = response_of(item)
+        rows.append(
+            {
+                "item": item,
+                "snapshot": item.snapshot,
+                "answer": response.answer if response else [],
+                "is_correct": outcome.correct,
+                "answered": outcome.answered,
+            }
+        )
+    return rows
 
 
 @require_POST

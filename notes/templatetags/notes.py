@@ -1,27 +1,97 @@
-"""``{% question_note uid owner_id %}``: the owner's note editor on a question (feedback, review).
+"""``{% question_note uid owner_id %}``: the owner's note editor on a question (feedback, review),
+and ``{% note_form uid text next saved errors %}``, the editor itself (notes/includes/note_form.html).
 
 The caller's page decides when a note may show (after a practice answer, after a mock is
 over); the tag only reads the owner's notes, once per page however many questions it lists.
+The form is drawn in Python: the mock's results show one per question, ten a page, and
+through the template engine each (a URL, the CSRF field, eight translations) cost as much as
+the question's review (bench/profile.py). Its words are translated and escaped once per
+rendering; every value is escaped, as the template did.
 """
 
 from django import template
+from django.urls import reverse
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 
 from notes.models import Note
 
 register = template.Library()
 
 CACHE = "notes.by_uid"
+WORDS = "notes.words"
 
 
-@register.inclusion_tag("notes/includes/note_form.html", takes_context=True)
-def question_note(context, uid: str, owner_id: int | None, next_url: str = "") -> dict:
-    cache = context.render_context.get(CACHE)
+def _words(context) -> dict[str, str]:
+    # In the rendering's own dict: an include gets a render context of its own.
+    language = get_language()
+    cached = context.render_context.dicts[0].get(WORDS)
+    if cached is None or cached[0] != language:
+        words = {
+            "saving": _("Saving…"),
+            "failed": _("Not saved — retry"),
+            "dirty": _("Not saved yet"),
+            "my_note": _("My note"),
+            "only_you": _("(only you see it)"),
+            "save": _("Save note"),
+            "saved": _("Saved"),
+            "deleted": _("Note deleted"),
+        }
+        escaped = {key: escape(word) for key, word in words.items()}
+        cached = context.render_context.dicts[0][WORDS] = (language, escaped)
+    return cached[1]
+
+
+def _csrf_field(context) -> str:
+    """What ``{% csrf_token %}`` draws."""
+    token = context.get("csrf_token")
+    if not token or token == "NOTPROVIDED":
+        return ""
+    return f'<input type="hidden" name="csrfmiddlewaretoken" value="{escape(token)}">'
+
+
+@register.simple_tag(takes_context=True)
+def note_form(context, uid: str, text="", next_url="", saved=False, errors=None) -> SafeString:
+    """The owner's private note on one question: a textarea and "Save note" (see
+    notes/includes/note_form.html for how it posts and swaps)."""
+    words = _words(context)
+    url = escape(reverse("notes:note", args=[uid]))
+    uid, text = escape(uid), escape(text or "")
+    invalid = f' aria-invalid="true" aria-describedby="note-{uid}-error"' if errors else ""
+    error = (
+        f'\n  <p class="form-error" id="note-{uid}-error">{" ".join(escape(message) for message in errors)}</p>'
+        if errors
+        else ""
+    )
+    status = ""
+    if saved:
+        status = f'<span aria-hidden="true">✓</span> {words["saved"] if text else words["deleted"]}'
+    return mark_safe(  # noqa: S308 -- every value escaped above
+        f'<form id="note-{uid}" class="note-form" method="post" action="{url}" hx-post="{url}" hx-target="this"'
+        ' hx-swap="outerHTML" hx-sync="this:replace" hx-request=\'{"timeout": 10000}\' data-note-form'
+        f' data-saving-text="{words["saving"]}" data-failed-text="{words["failed"]}"'
+        f' data-dirty-text="{words["dirty"]}">\n'
+        f"  {_csrf_field(context)}\n"
+        f'  <input type="hidden" name="next" value="{escape(next_url or "")}">\n'
+        f'  <label for="note-{uid}-text">{words["my_note"]} <span class="muted">{words["only_you"]}</span></label>\n'
+        f'  <textarea id="note-{uid}-text" name="text" rows="3" maxlength="2000"{invalid}>{text}</textarea>{error}\n'
+        '  <div class="note-actions">\n'
+        f'    <button type="submit" id="note-{uid}-save" class="secondary button-small">{words["save"]}</button>\n'
+        f'    <span class="note-status" data-note-status role="status">{status}</span>\n'
+        "  </div>\n"
+        "</form>"
+    )
+
+
+@register.simple_tag(takes_context=True)
+def question_note(context, uid: str, owner_id: int | None, next_url: str = "") -> SafeString:
+    cache = context.render_context.dicts[0].get(CACHE)
     if cache is None or cache[0] != owner_id:
         texts = dict(Note.objects.for_owner(owner_id).values_list("question_uid", "text"))
-        cache = context.render_context[CACHE] = (owner_id, texts)
-    request = context.get("request")
-    return {
-        "uid": uid,
-        "text": cache[1].get(uid, ""),
-        "next": next_url or (request.get_full_path() if request else ""),
-    }
+        cache = context.render_context.dicts[0][CACHE] = (owner_id, texts)
+    if not next_url:
+        request = context.get("request")
+        next_url = request.get_full_path() if request else ""
+    return note_form(context, uid, cache[1].get(uid, ""), next_url)

@@ -537,8 +537,8 @@ def test_results_take_the_same_queries_for_any_size(client, guest, size, django_
     attempt = exam_of_size(guest, size)
     submit_attempt(attempt, now=timezone.now())
 
-    # attempt, items with responses and snapshots, domain names, the owner's notes (the
-    # session is cached)
+    # attempt (with its stored outcomes), domain names, the ten shown items with their
+    # responses and revisions, the owner's notes (the session is cached)
     with django_assert_num_queries(4):
         response = client.get(f"/exams/attempts/{attempt.pk}/results/")
 
