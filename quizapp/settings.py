@@ -117,6 +117,8 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
             ],
+            # Not an installed app: the project's own tags used by templates/base.html.
+            "libraries": {"perlanguage": "quizapp.templatetags.perlanguage"},
         },
     },
 ]

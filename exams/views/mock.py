@@ -74,10 +74,28 @@ def _item_cell(attempt_pk: int, item: AttemptItem, *, current: int | None = None
     )
 
 
-def _cells(attempt: Attempt, *, current: int | None = None) -> list[dict]:
+def exam_urls(attempt_pk: int, position: int | None = None, *, total: int = 0, prefix: str = "") -> dict:
+    """The links of a mock's pages, built from the attempt's URL (``attempts/<pk>/``) as the
+    navigator's are: one ``reverse`` instead of one per link (each ``{% url %}`` cost about
+    140 Python calls, six on a question page). The shapes are exams/urls.py's; a test
+    compares every one with ``reverse``. With ``position``: that question's own links,
+    ``previous``/``next`` (None at either end of ``total``)."""
+    prefix = prefix or reverse("exams:attempt", args=[attempt_pk])
+    urls = {"attempt": prefix, "review": f"{prefix}review/", "submit": f"{prefix}submit/"}
+    if position is not None:
+        urls |= {
+            "flag": f"{prefix}{position}/flag/",
+            "answer": f"{prefix}{position}/answer/",
+            "previous": f"{prefix}{position - 1}/" if position > 1 else None,
+            "next": f"{prefix}{position + 1}/" if position < total else None,
+        }
+    return urls
+
+
+def _cells(attempt: Attempt, *, current: int | None = None, prefix: str = "") -> list[dict]:
     """Every cell of the navigator, from light rows (no item or response objects; of the
     snapshot only its key, to tell a complete answer from a partial one)."""
-    prefix, words = reverse("exams:attempt", args=[attempt.pk]), _nav_words()
+    prefix, words = prefix or reverse("exams:attempt", args=[attempt.pk]), _nav_words()
     rows = attempt.items.order_by("position").values_list(
         "position", "flagged", "response__answer", "revision__content__key"
     )
@@ -175,8 +193,10 @@ def exam_attempt(request: HtmxHttpRequest, pk: int):
 
 
 def _exam_context(attempt: Attempt, *, now, current: int | None = None) -> dict:
-    cells = _cells(attempt, current=current)
+    urls = exam_urls(attempt.pk)
+    cells = _cells(attempt, current=current, prefix=urls["attempt"])
     return {
+        "urls": urls,
         "attempt": attempt,
         "blueprint": attempt.blueprint,
         "cells": cells,
@@ -221,6 +241,9 @@ def exam_question(request: HtmxHttpRequest, pk: int, position: int):
         "next_position": position + 1 if position < context["total"] else None,
         "saved": response is not None,
     }
+    context["urls"] = exam_urls(
+        attempt.pk, position, total=context["total"], prefix=context.get("urls", {}).get("attempt", "")
+    )
     return render_page(request, "exams/exam_question.html", context, partials=("question-card",))
 
 
@@ -258,6 +281,7 @@ def flag(request: HtmxHttpRequest, pk: int, position: int):
         "toggle_seq": form.cleaned_data["seq"] or 0,
         "oob": True,
         "cell": _item_cell(pk, item, current=position),
+        "urls": exam_urls(pk, position),
     }
     return render(request, "exams/exam_question.html#flag-form", context)
 
