@@ -31,7 +31,9 @@ _ALLOWED = (str, int, bool, type(None))
 
 
 class PerLanguageNode(Node):
-    child_nodelists = ("nodelist",)
+    # Not walked by get_nodes_by_type: {% extends %} searches the parent's whole tree for
+    # blocks on every rendering, and none can be in here (refused at load).
+    child_nodelists = ()
 
     def __init__(self, nodelist, values: dict):
         self.nodelist = nodelist
