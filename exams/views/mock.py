@@ -4,8 +4,7 @@ results and what follows them (retake, practise the ones missed)."""
 import json
 
 from django.contrib import messages
-from django.db.models import Q, TextField
-from django.db.models.functions import Cast
+from django.db.models import Q
 from django.http import Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -99,20 +98,12 @@ def _cells(attempt: Attempt, *, current: int | None = None, prefix: str = "") ->
     """Every cell of the navigator, from light rows (no item or response objects; of the
     snapshot only its key, to tell a complete answer from a partial one).
 
-    The answer and the key come as JSON text, parsed here only for an answered question (the
-    key only matters then): through JSONField's converters the 130 values of a 65-question
-    page cost more Python calls than the rest of the grid."""
+    The answer and the key come as JSON text (``navigator_rows``), parsed here only for an
+    answered question (the key only matters then): through JSONField's converters the 130
+    values of a 65-question page cost more Python calls than the rest of the grid."""
     prefix, words = prefix or reverse("exams:attempt", args=[attempt.pk]), _nav_words()
-    rows = (
-        attempt.items.order_by("position")
-        .annotate(
-            answer_json=Cast("response__answer", TextField()),
-            key_json=Cast("revision__content__key", TextField()),
-        )
-        .values_list("position", "flagged", "answer_json", "key_json")
-    )
     cells = []
-    for position, flagged, answer_json, key_json in rows:
+    for position, flagged, answer_json, key_json in AttemptItem.objects.navigator_rows(attempt.pk):
         answer = None if answer_json is None else json.loads(answer_json)
         cells.append(
             navigator_cell(

@@ -91,3 +91,34 @@ def test_what_is_per_person_stays_per_request(client, exam):
     assert 'aria-pressed="true"' in first and 'aria-pressed="true"' in card
     unflagged = client.get(reverse("exams:question", args=[exam.pk, 2])).text
     assert 'aria-pressed="false"' in unflagged
+
+
+def test_the_navigator_rows_are_the_orm_rows(client, exam):
+    """navigator_rows runs SQL the ORM compiled once: the same rows as the ORM query, answered,
+    flagged and untouched items alike, for this attempt only."""
+    import json
+
+    from django.db.models import TextField
+    from django.db.models.functions import Cast
+
+    from exams.models import AttemptItem
+    from tests.exams.test_views_exam import answer_post, item
+
+    client.post(reverse("exams:answer", args=[exam.pk, 2]), answer_post(item(exam, 2)))
+    client.post(reverse("exams:flag", args=[exam.pk, 4]), {"state": "1"})
+    other = start_exam(exam.owner_id, BlueprintFactory(question_count=5, unscored_count=0), now=timezone.now())
+
+    rows = AttemptItem.objects.navigator_rows(exam.pk)
+
+    expected = list(
+        exam.items.order_by("position")
+        .annotate(a=Cast("response__answer", TextField()), k=Cast("revision__content__key", TextField()))
+        .values_list("position", "flagged", "a", "k")
+    )
+    assert rows == expected
+    assert [row[0] for row in rows] == [1, 2, 3, 4, 5]
+    assert [row[1] for row in rows] == [False, False, False, True, False]
+    assert [row[2] is not None for row in rows] == [False, True, False, False, False]
+    assert json.loads(rows[1][2]) == item(exam, 2).response.answer
+    assert json.loads(rows[1][3]) == item(exam, 2).snapshot["key"]
+    assert [row[0] for row in AttemptItem.objects.navigator_rows(other.pk)] == [1, 2, 3, 4, 5]
