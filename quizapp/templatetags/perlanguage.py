@@ -25,8 +25,10 @@ from django.utils import translation
 
 register = template.Library()
 
-# Values of the tag are a few fixed names (a URL namespace, a mode): far fewer than this.
-MAX_VARIANTS = 64
+# Variants a node keeps: its values are a few names (a URL namespace, a mode) or small
+# numbers (a question's position and the exam's length), times the languages: far fewer than
+# this. Past it, a node renders without keeping (bounded memory whatever the values).
+MAX_VARIANTS = 1024
 _ALLOWED = (str, int, bool, type(None))
 
 
