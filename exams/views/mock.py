@@ -1,7 +1,11 @@
 """Mock exams: the list, start, questions with their navigator, flags, review, submit,
 results and what follows them (retake, practise the ones missed)."""
 
+import functools
 import json
+from collections.abc import Mapping
+from operator import itemgetter
+from types import MappingProxyType
 
 from django.contrib import messages
 from django.db.models import Q
@@ -9,6 +13,7 @@ from django.http import Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -30,14 +35,22 @@ from .access import ended, get_attempt, get_item, response_of
 from .practice import practise_again
 
 
-def _nav_words() -> dict[str, str]:
+def _nav_words() -> Mapping[str, str]:
     """The screen-reader words of a navigator cell (CSS shows the one that applies)."""
-    return {
-        "answered": _("answered"),
-        "incomplete": _("incomplete"),
-        "unanswered": _("unanswered"),
-        "flagged": _(", flagged"),
-    }
+    return _nav_words_in(get_language())
+
+
+@functools.cache
+def _nav_words_in(language: str | None) -> Mapping[str, str]:
+    # Translated once per language and process (``language`` is the active one), read-only.
+    return MappingProxyType(
+        {
+            "answered": _("answered"),
+            "incomplete": _("incomplete"),
+            "unanswered": _("unanswered"),
+            "flagged": _(", flagged"),
+        }
+    )
 
 
 def navigator_cell(
@@ -207,7 +220,7 @@ def _exam_context(attempt: Attempt, *, now, current: int | None = None) -> dict:
         "blueprint": attempt.blueprint,
         "cells": cells,
         "total": len(cells),
-        "answered_count": sum(cell["answered"] for cell in cells),
+        "answered_count": sum(map(itemgetter("answered"), cells)),
         "seconds_left": attempt.seconds_left(now),
         "remaining_ms": max(0, int((attempt.deadline - now).total_seconds() * 1000)),
     }
@@ -246,6 +259,7 @@ def exam_question(request: HtmxHttpRequest, pk: int, position: int):
         "previous_position": position - 1 if position > 1 else None,
         "next_position": position + 1 if position < context["total"] else None,
         "saved": response is not None,
+        "toggle_seq": 0,
     }
     context["urls"] = exam_urls(
         attempt.pk, position, total=context["total"], prefix=context.get("urls", {}).get("attempt", "")
