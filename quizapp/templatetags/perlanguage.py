@@ -7,14 +7,16 @@ language, but through the template engine each ``{% translate %}`` costs about 8
 calls and each ``{% url %}`` or ``{% static %}`` about 100: on a mock exam's question page
 they were over a third of the rendering (bench/profile.py).
 
-What may vary is explicit: the output is kept per active language and per the values
-given to the tag (``namespace=request.resolver_match.namespace``), and the body is
-rendered with a context holding only those values (no request, user, messages or CSRF
-token), so one person's data can never reach the next person's page. Values must be
-strings, numbers, booleans or None. ``{% csrf_token %}`` (per person) and ``{% block %}``
-(its content is the child template's, while the memory lives on this node of the parent)
-are refused inside when the template is loaded. The memory belongs to the compiled
-template, so a template reloaded in development starts afresh.
+What may vary is explicit: the output is kept per active language (and the context's
+autoescape, localize and time zone settings) and per the values given to the tag
+(``namespace=request.resolver_match.namespace``), and the body is rendered with a context
+holding only those values (no request, user, messages, CSRF token or CSP nonce), so one
+person's data can never reach the next person's page. Values must be strings, numbers,
+booleans or None. ``{% csrf_token %}`` (per person) and ``{% block %}`` (its content is the
+child template's, while the memory lives on this node of the parent) are refused inside
+when the template is loaded. A tag that reads the context for something per request (the
+CSP nonce of ``{% htmx_script %}``) gets nothing inside: keep it out. The memory belongs to
+the compiled template, so a template reloaded in development starts afresh.
 """
 
 from django import template
@@ -47,7 +49,8 @@ class PerLanguageNode(Node):
         for name, value in values.items():
             if not isinstance(value, _ALLOWED):
                 raise TypeError(f"{{% perlanguage %}} {name}: a {type(value).__name__}, not a plain value")
-        key = (translation.get_language(), context.autoescape, *values.items())
+        # The rendering settings too: one node can sit in a partial rendered alone and under {% localize off %}.
+        key = (translation.get_language(), context.autoescape, context.use_l10n, context.use_tz, *values.items())
         try:
             return self.rendered[key]
         except KeyError:

@@ -97,3 +97,16 @@ def test_the_request_is_not_in_the_body():
     from django.template import RequestContext
 
     assert template.render(RequestContext(request, {"request": request})) == ""
+
+
+def test_kept_per_localize_setting(settings):
+    """One node renders in a partial alone and under {% localize off %}: both are kept apart."""
+    settings.USE_THOUSAND_SEPARATOR = True
+    template = engine().from_string("{% load perlanguage %}{% perlanguage n=n %}{{ n }}{% endperlanguage %}")
+
+    with translation.override("en"):
+        localized = template.render(Context({"n": 1234}))
+        plain = template.render(Context({"n": 1234}, use_l10n=False))
+        again = template.render(Context({"n": 1234}))
+
+    assert (localized, plain, again) == ("1,234", "1234", "1,234")
