@@ -116,7 +116,11 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                # After Django's own (built in, first): the same csrf_token, masked in C.
+                "quizapp.csrf.csrf",
             ],
+            # Not an installed app: the project's own tags used by templates/base.html.
+            "libraries": {"perlanguage": "quizapp.templatetags.perlanguage"},
         },
     },
 ]

@@ -1,12 +1,19 @@
 """Mock exams: the list, start, questions with their navigator, flags, review, submit,
 results and what follows them (retake, practise the ones missed)."""
 
+import functools
+import json
+from collections.abc import Mapping
+from operator import itemgetter
+from types import MappingProxyType
+
 from django.contrib import messages
 from django.db.models import Q
 from django.http import Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -28,14 +35,22 @@ from .access import ended, get_attempt, get_item, response_of
 from .practice import practise_again
 
 
-def _nav_words() -> dict[str, str]:
+def _nav_words() -> Mapping[str, str]:
     """The screen-reader words of a navigator cell (CSS shows the one that applies)."""
-    return {
-        "answered": _("answered"),
-        "incomplete": _("incomplete"),
-        "unanswered": _("unanswered"),
-        "flagged": _(", flagged"),
-    }
+    return _nav_words_in(get_language())
+
+
+@functools.cache
+def _nav_words_in(language: str | None) -> Mapping[str, str]:
+    # Translated once per language and process (``language`` is the active one), read-only.
+    return MappingProxyType(
+        {
+            "answered": _("answered"),
+            "incomplete": _("incomplete"),
+            "unanswered": _("unanswered"),
+            "flagged": _(", flagged"),
+        }
+    )
 
 
 def navigator_cell(
@@ -74,26 +89,48 @@ def _item_cell(attempt_pk: int, item: AttemptItem, *, current: int | None = None
     )
 
 
-def _cells(attempt: Attempt, *, current: int | None = None) -> list[dict]:
+def exam_urls(attempt_pk: int, position: int | None = None, *, total: int = 0, prefix: str = "") -> dict:
+    """The links of a mock's pages, built from the attempt's URL (``attempts/<pk>/``) as the
+    navigator's are: one ``reverse`` instead of one per link (each ``{% url %}`` cost about
+    140 Python calls, six on a question page). The shapes are exams/urls.py's; a test
+    compares every one with ``reverse``. With ``position``: that question's own links,
+    ``previous``/``next`` (None at either end of ``total``)."""
+    prefix = prefix or reverse("exams:attempt", args=[attempt_pk])
+    urls = {"attempt": prefix, "review": f"{prefix}review/", "submit": f"{prefix}submit/"}
+    if position is not None:
+        urls |= {
+            "flag": f"{prefix}{position}/flag/",
+            "answer": f"{prefix}{position}/answer/",
+            "previous": f"{prefix}{position - 1}/" if position > 1 else None,
+            "next": f"{prefix}{position + 1}/" if position < total else None,
+        }
+    return urls
+
+
+def _cells(attempt: Attempt, *, current: int | None = None, prefix: str = "") -> list[dict]:
     """Every cell of the navigator, from light rows (no item or response objects; of the
-    revision only how many parts a complete answer has)."""
-    prefix, words = reverse("exams:attempt", args=[attempt.pk]), _nav_words()
-    rows = attempt.items.order_by("position").values_list(
-        "position", "flagged", "response__answer", "revision__part_count"
-    )
-    return [
-        navigator_cell(
-            attempt.pk,
-            position,
-            parts=parts,
-            answer=answer,
-            flagged=flagged,
-            current=current,
-            prefix=prefix,
-            words=words,
+    revision only how many parts a complete answer has).
+
+    The answer comes as JSON text (``navigator_rows``), parsed here only for an answered
+    question: through JSONField's converters the 65 answers of a page cost more Python calls
+    than the rest of the grid."""
+    prefix, words = prefix or reverse("exams:attempt", args=[attempt.pk]), _nav_words()
+    cells = []
+    for position, flagged, answer_json, parts in AttemptItem.objects.navigator_rows(attempt.pk):
+        answer = None if answer_json is None else json.loads(answer_json)
+        cells.append(
+            navigator_cell(
+                attempt.pk,
+                position,
+                parts=parts,
+                answer=answer,
+                flagged=flagged,
+                current=current,
+                prefix=prefix,
+                words=words,
+            )
         )
-        for position, flagged, answer, parts in rows
-    ]
+    return cells
 
 
 def _over(request: HtmxHttpRequest, attempt: Attempt) -> HttpResponse:
@@ -175,13 +212,15 @@ def exam_attempt(request: HtmxHttpRequest, pk: int):
 
 
 def _exam_context(attempt: Attempt, *, now, current: int | None = None) -> dict:
-    cells = _cells(attempt, current=current)
+    urls = exam_urls(attempt.pk)
+    cells = _cells(attempt, current=current, prefix=urls["attempt"])
     return {
+        "urls": urls,
         "attempt": attempt,
         "blueprint": attempt.blueprint,
         "cells": cells,
         "total": len(cells),
-        "answered_count": sum(cell["answered"] for cell in cells),
+        "answered_count": sum(map(itemgetter("answered"), cells)),
         "seconds_left": attempt.seconds_left(now),
         "remaining_ms": max(0, int((attempt.deadline - now).total_seconds() * 1000)),
     }
@@ -220,7 +259,11 @@ def exam_question(request: HtmxHttpRequest, pk: int, position: int):
         "previous_position": position - 1 if position > 1 else None,
         "next_position": position + 1 if position < context["total"] else None,
         "saved": response is not None,
+        "toggle_seq": 0,
     }
+    context["urls"] = exam_urls(
+        attempt.pk, position, total=context["total"], prefix=context.get("urls", {}).get("attempt", "")
+    )
     return render_page(request, "exams/exam_question.html", context, partials=("question-card",))
 
 
@@ -258,6 +301,7 @@ def flag(request: HtmxHttpRequest, pk: int, position: int):
         "toggle_seq": form.cleaned_data["seq"] or 0,
         "oob": True,
         "cell": _item_cell(pk, item, current=position),
+        "urls": exam_urls(pk, position),
     }
     return render(request, "exams/exam_question.html#flag-form", context)
 
