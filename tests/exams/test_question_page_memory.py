@@ -112,13 +112,13 @@ def test_the_navigator_rows_are_the_orm_rows(client, exam):
 
     expected = list(
         exam.items.order_by("position")
-        .annotate(a=Cast("response__answer", TextField()), k=Cast("revision__content__key", TextField()))
-        .values_list("position", "flagged", "a", "k")
+        .annotate(a=Cast("response__answer", TextField()))
+        .values_list("position", "flagged", "a", "revision__part_count")
     )
     assert rows == expected
     assert [row[0] for row in rows] == [1, 2, 3, 4, 5]
     assert [row[1] for row in rows] == [False, False, False, True, False]
     assert [row[2] is not None for row in rows] == [False, True, False, False, False]
     assert json.loads(rows[1][2]) == item(exam, 2).response.answer
-    assert json.loads(rows[1][3]) == item(exam, 2).snapshot["key"]
+    assert rows[1][3] == len(item(exam, 2).snapshot["key"])
     assert [row[0] for row in AttemptItem.objects.navigator_rows(other.pk)] == [1, 2, 3, 4, 5]

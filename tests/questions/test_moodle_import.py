@@ -364,9 +364,14 @@ def test_category_directly_followed_by_a_question():
 
 
 def seconds(function) -> float:
-    start = time.perf_counter()
-    function()
-    return time.perf_counter() - start
+    """The CPU time of the quickest of three runs: other processes on the machine (a parallel
+    test run, a load test) slow the wall clock, not this process's CPU time."""
+    best = float("inf")
+    for _ in range(3):
+        start = time.process_time()
+        function()
+        best = min(best, time.process_time() - start)
+    return best
 
 
 def make_uids(count: int) -> None:
