@@ -3,7 +3,10 @@ the outcome of every item, computed once when the mock is scored (``Attempt.outc
 
 from typing import NamedTuple
 
+from django.db.models import OuterRef, Subquery
 from django.utils.translation import gettext as _
+
+from .models import Response
 
 # The pace of the real exam: 90 minutes for 65 questions.
 PACE_SECONDS = 83
@@ -38,19 +41,19 @@ def review_filter_labels():
 
 def compute_outcomes(attempt) -> list[Outcome]:
     """Every item's outcome, in position order, from one light query: of the revision only
-    its domain number (read in the database, not the whole question)."""
+    its domain number (read in the database, not the whole question). The response's columns
+    are looked up per item by its unique index, not joined (``AttemptItem.objects.navigator_rows``
+    says why: with stale statistics a join read the whole response table on every submit)."""
+    response = Response.objects.filter(item=OuterRef("pk"))
     rows = (
         attempt.items.order_by("position")
         .select_related(None)
-        .values_list(
-            "position",
-            "revision__content__domain",
-            "scored",
-            "flagged",
-            "response__is_correct",
-            "response__answer",
-            "response__time_spent_ms",
+        .annotate(
+            correct=Subquery(response.values("is_correct")),
+            answer=Subquery(response.values("answer")),
+            spent=Subquery(response.values("time_spent_ms")),
         )
+        .values_list("position", "revision__content__domain", "scored", "flagged", "correct", "answer", "spent")
     )
     return [
         Outcome(

@@ -122,3 +122,22 @@ def test_the_navigator_rows_are_the_orm_rows(client, exam):
     assert json.loads(rows[1][2]) == item(exam, 2).response.answer
     assert rows[1][3] == len(item(exam, 2).snapshot["key"])
     assert [row[0] for row in AttemptItem.objects.navigator_rows(other.pk)] == [1, 2, 3, 4, 5]
+
+
+def test_the_navigator_and_the_outcomes_look_responses_up_instead_of_joining_them(exam):
+    """A join leaves the plan to table statistics: with stale ones (the responses of exam day
+    grow from none within the hour) PostgreSQL hashed the whole response table for every
+    question page and every submit. Per-item lookups by the unique index cannot do that."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from exams.models import _navigator_plan
+    from exams.results import compute_outcomes
+
+    with CaptureQueriesContext(connection) as queries:
+        outcomes = compute_outcomes(exam)
+
+    assert "JOIN" not in _navigator_plan(connection.alias)[0].upper()
+    assert [len(outcomes), len(queries.captured_queries)] == [5, 1]
+    assert '"exams_response"' in queries[0]["sql"]
+    assert 'JOIN "exams_response"' not in queries[0]["sql"]
