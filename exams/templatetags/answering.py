@@ -14,13 +14,13 @@ from typing import Any
 from django import template
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from exams.grading import grade
 from questions import types as question_types
 from questions.markup import plain_text, stored_html
 from questions.types.base import key_letter
+from quizapp.rendering import once_per_rendering
 
 register = template.Library()
 
@@ -120,27 +120,25 @@ _BAD = '<span class="mark mark-bad"><span aria-hidden="true">✗</span> '
 
 
 def _review_words(context) -> dict[str, str]:
-    # In the rendering's own dict (dicts[0]): an include (question_review.html) gets a
-    # render context of its own, which would translate the words again for every question.
-    language = get_language()
-    cached = context.render_context.dicts[0].get(_REVIEW_WORDS)
-    if cached is None or cached[0] != language:
-        words = {
-            key: escape(text)
-            for key, text in {
-                "correct_answer": _("Correct answer"),
-                "your_answer": _("Your answer"),
-                "your_answer_wrong": _("Your answer (wrong)"),
-                "not_selected": _("You did not select this"),
-                "matches": _("matches"),
-                "matched": _("You matched this"),
-                "chose": _("You chose:"),
-                "left_empty": _("You left this empty"),
-            }.items()
-        }
-        words["put_at"] = _("You put it at %(n)s")  # a blocktranslate message: the number goes in escaped
-        cached = context.render_context.dicts[0][_REVIEW_WORDS] = (language, words)
-    return cached[1]
+    return once_per_rendering(context, _REVIEW_WORDS, _build_review_words)
+
+
+def _build_review_words() -> dict[str, str]:
+    words = {
+        key: escape(text)
+        for key, text in {
+            "correct_answer": _("Correct answer"),
+            "your_answer": _("Your answer"),
+            "your_answer_wrong": _("Your answer (wrong)"),
+            "not_selected": _("You did not select this"),
+            "matches": _("matches"),
+            "matched": _("You matched this"),
+            "chose": _("You chose:"),
+            "left_empty": _("You left this empty"),
+        }.items()
+    }
+    words["put_at"] = _("You put it at %(n)s")  # a blocktranslate message: the number goes in escaped
+    return words
 
 
 def _rationale(row: dict, language: str) -> str:
@@ -233,12 +231,11 @@ _FRAME_WORDS = "answering.review.frame"
 
 
 def _frame_words(context) -> dict[str, str]:
-    language = get_language()
-    cached = context.render_context.dicts[0].get(_FRAME_WORDS)
-    if cached is None or cached[0] != language:
+    def build():
         words = {"case_study": _("Case study"), "explanation": _("Explanation"), "references": _("References")}
-        cached = context.render_context.dicts[0][_FRAME_WORDS] = (language, {k: escape(v) for k, v in words.items()})
-    return cached[1]
+        return {key: escape(word) for key, word in words.items()}
+
+    return once_per_rendering(context, _FRAME_WORDS, build)
 
 
 @register.simple_tag(takes_context=True)

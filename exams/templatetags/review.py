@@ -11,8 +11,9 @@ does, and the values put into a ``{% blocktranslate %}`` message, as it does.
 from django import template
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
+
+from quizapp.rendering import once_per_rendering
 
 from .topics import topic_html
 
@@ -23,20 +24,19 @@ _WORDS = "exams.review.words"
 
 def _words(context) -> dict[str, str]:
     """The heading's words, translated and escaped once per rendering (and language)."""
-    language = get_language()
-    cached = context.render_context.dicts[0].get(_WORDS)
-    if cached is None or cached[0] != language:
-        words = {
-            "question": _("Question %(n)s"),  # a blocktranslate message: the number goes in escaped
-            "task": _("Task %(value)s"),
-            "not_answered": _mark(False, _("Not answered")),
-            "correct": _mark(True, _("Correct")),
-            "incorrect": _mark(False, _("Incorrect")),
-            "unscored": f'<span class="badge">{escape(_("Unscored"))}</span>',
-            "flagged": f'<span class="badge"><span aria-hidden="true">⚑</span> {escape(_("Flagged"))}</span>',
-        }
-        cached = context.render_context.dicts[0][_WORDS] = (language, words)
-    return cached[1]
+    return once_per_rendering(context, _WORDS, _build_words)
+
+
+def _build_words() -> dict[str, str]:
+    return {
+        "question": _("Question %(n)s"),  # a blocktranslate message: the number goes in escaped
+        "task": _("Task %(value)s"),
+        "not_answered": _mark(False, _("Not answered")),
+        "correct": _mark(True, _("Correct")),
+        "incorrect": _mark(False, _("Incorrect")),
+        "unscored": f'<span class="badge">{escape(_("Unscored"))}</span>',
+        "flagged": f'<span class="badge"><span aria-hidden="true">⚑</span> {escape(_("Flagged"))}</span>',
+    }
 
 
 def _mark(ok: bool, word: str) -> str:

@@ -13,10 +13,10 @@ from django import template
 from django.urls import reverse
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from notes.models import Note
+from quizapp.rendering import once_per_rendering
 
 register = template.Library()
 
@@ -25,23 +25,21 @@ WORDS = "notes.words"
 
 
 def _words(context) -> dict[str, str]:
-    # In the rendering's own dict: an include gets a render context of its own.
-    language = get_language()
-    cached = context.render_context.dicts[0].get(WORDS)
-    if cached is None or cached[0] != language:
-        words = {
-            "saving": _("Saving…"),
-            "failed": _("Not saved — retry"),
-            "dirty": _("Not saved yet"),
-            "my_note": _("My note"),
-            "only_you": _("(only you see it)"),
-            "save": _("Save note"),
-            "saved": _("Saved"),
-            "deleted": _("Note deleted"),
-        }
-        escaped = {key: escape(word) for key, word in words.items()}
-        cached = context.render_context.dicts[0][WORDS] = (language, escaped)
-    return cached[1]
+    return once_per_rendering(context, WORDS, _build_words)
+
+
+def _build_words() -> dict[str, str]:
+    words = {
+        "saving": _("Saving…"),
+        "failed": _("Not saved — retry"),
+        "dirty": _("Not saved yet"),
+        "my_note": _("My note"),
+        "only_you": _("(only you see it)"),
+        "save": _("Save note"),
+        "saved": _("Saved"),
+        "deleted": _("Note deleted"),
+    }
+    return {key: escape(word) for key, word in words.items()}
 
 
 def _csrf_field(context) -> str:
