@@ -57,6 +57,9 @@ for (const form of $$("form[data-answer-form], form[data-optimistic-toggle]")) s
 // SortableJS is a deferred classic script after this module: it has run by DOMContentLoaded.
 document.addEventListener("DOMContentLoaded", () => enableDrag(document));
 document.addEventListener("htmx:load", (event) => enableDrag(event.target));
-// Keys pressed before this point are lost; browser tests wait for this mark after a
-// page load before typing.
-document.documentElement.dataset.answering = "ready";
+// Keys pressed before this point are lost, and a form submitted before htmx has processed the
+// page (on DOMContentLoaded, with a listener it added before this module ran) posts without
+// htmx: browser tests wait for this mark after a page load before typing or clicking.
+document.addEventListener("DOMContentLoaded", () => {
+  document.documentElement.dataset.answering = "ready";
+});
