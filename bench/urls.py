@@ -1,6 +1,12 @@
 from django.http import HttpResponse
 from django.urls import path
+from django.utils import timezone
 
+from exams import attempts
+from exams.forms import read_save
+from exams.grading import parse_answer
+from exams.models import AttemptItem
+from exams.tokens import tokens_for
 from exams.views.access import get_item
 from quizapp.urls import urlpatterns as app_urlpatterns
 
@@ -21,9 +27,29 @@ def ownership_check(request, pk, position):
     return HttpResponse("ok", content_type="text/plain")
 
 
+_items: dict[tuple[int, int], AttemptItem] = {}
+
+
+def write_alone(request, pk, position):
+    """A save's other half alone: read the posted answer, grade it and upsert it durably
+    (``attempts.record_answer``, the same statement and commit), with no session read, no
+    ownership check, no rate count and no fragment. The item is read once per process:
+    what is left is what writing an answer costs by itself."""
+    item = _items.get((pk, position))
+    if item is None:
+        item = _items[pk, position] = AttemptItem.objects.select_related("attempt").get(
+            attempt_id=pk, position=position
+        )
+    meta = read_save(request.POST)
+    given = parse_answer(item.snapshot, request.POST, tokens_for(item))
+    attempts.record_answer(item, answer=given, seq=meta.seq, now=timezone.now(), time_spent_ms=meta.spent)
+    return HttpResponse("ok", content_type="text/plain")
+
+
 urlpatterns = [
     path("bench/trivial", trivial),
     path("bench/trivial/<path:rest>", trivial),
     path("bench/ownership/exams/attempts/<int:pk>/<int:position>/answer/", ownership_check),
+    path("bench/write/exams/attempts/<int:pk>/<int:position>/answer/", write_alone),
     *app_urlpatterns,
 ]
