@@ -8,7 +8,7 @@ from exams.models import Attempt
 from notes.models import Note
 
 from .log import settled_responses
-from .models import ReviewCard, StudyPlan
+from .models import ReviewCard, SelfGrade, StudyPlan
 from .stats import forget_item_statistics
 
 EXPORT_COLUMNS = [
@@ -24,6 +24,7 @@ EXPORT_COLUMNS = [
     "tags",
     "correct",
     "confidence",
+    "self_grade",
     "time_spent_s",
     "attempt_scaled_score",
     "note",
@@ -42,6 +43,9 @@ def export_rows(owner_id: int | None):
 
     A running mock's answers are left out, as everywhere in insights: their verdicts
     would tell the candidate mid-exam which answers are right.
+
+    ``self_grade`` is the grade the candidate gave their practice answer after its feedback
+    (again, hard, good, easy; empty where the schedule used the grade inferred from it).
 
     The owner's note on a question (``notes``) is in the last column of each answer to it;
     a note on a question with no answer here comes after the answers, on a row of its own
@@ -69,11 +73,12 @@ def export_rows(owner_id: int | None):
             "item__revision__content__tags",
             "is_correct",
             "confidence",
+            "self_grade__rating",
             "time_spent_ms",
             "item__attempt__scaled_score",
         )
     )
-    for answered_at, *middle, tags, correct, confidence, time_ms, score in rows.iterator(chunk_size=2000):
+    for answered_at, *middle, tags, correct, confidence, grade, time_ms, score in rows.iterator(chunk_size=2000):
         uid = middle[3]
         exported.add(uid)
         yield writer.writerow(
@@ -83,6 +88,7 @@ def export_rows(owner_id: int | None):
                 " ".join(tags or []),
                 "yes" if correct else "no",
                 confidence,
+                SelfGrade.Rating(grade).name.lower() if grade else "",
                 round(time_ms / 1000, 1),
                 "" if score is None else score,
                 notes.get(uid, ""),

@@ -8,7 +8,7 @@ import time_machine
 from django.urls import reverse
 
 from exams.models import Attempt, Response
-from insights.models import ReviewCard
+from insights.models import ReviewCard, SelfGrade
 from tests.factories import (
     AttemptFactory,
     AttemptItemFactory,
@@ -440,10 +440,23 @@ def test_export_streams_the_owners_answers_as_csv(client, guest):
         "rag",
         "yes",
         "sure",
+        "",  # no self-grade
         "12.3",
         "",
         "",  # no note on the question
     ]
+
+
+@pytest.mark.django_db
+def test_export_has_the_grade_the_candidate_gave_themselves(client, guest):
+    graded = answer(QuestionFactory(uid="graded"), owner=guest, correct=True, at=NOW - DAY)
+    SelfGrade.objects.create(response=graded, rating=SelfGrade.Rating.HARD, graded_at=NOW)
+    answer(QuestionFactory(uid="inferred"), owner=guest, correct=False, at=NOW)
+
+    rows = _csv(client.get(reverse("insights:export")))
+
+    column = rows[0].index("self_grade")
+    assert [(row[4], row[column]) for row in rows[1:]] == [("graded", "hard"), ("inferred", "")]
 
 
 @pytest.mark.django_db
