@@ -6,8 +6,11 @@ from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render, resolve_url
+from django.template.loader import render_to_string
 from django_htmx.http import HttpResponseClientRedirect
 from django_htmx.middleware import HtmxDetails
+
+from .csrf import csrf
 
 
 class HtmxHttpRequest(HttpRequest):
@@ -44,6 +47,17 @@ def render_page(
     if (target := htmx_target(request)) in partials:
         name = f"{template}#{target}"
     response = render(request, name, context, status=status)
+    response["Vary"] = "HX-Request, HX-Target"
+    return response
+
+
+def render_fragment(request: HttpRequest, template: str, context: dict) -> HttpResponse:
+    """Render an htmx fragment (``template#partial``) that shows nothing of the request but
+    its forms' CSRF token: without the context processors, the token given as
+    ``quizapp.csrf.csrf`` gives it. The processors (the request, the user, messages, the
+    language, the CSP nonce) were a tenth of the next-question fragment's rendering. Varies
+    on the htmx headers as ``render_page``'s responses do."""
+    response = HttpResponse(render_to_string(template, context | csrf(request)))
     response["Vary"] = "HX-Request, HX-Target"
     return response
 

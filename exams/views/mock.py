@@ -29,7 +29,7 @@ from exams.results import REVIEW_FILTERS, REVIEW_PAGE, Outcome, outcomes_of, rev
 from exams.tokens import tokens_for
 from questions.models import Domain, Language, interface_language
 from questions.snapshots import public_view
-from quizapp.htmx import HtmxHttpRequest, htmx_target, render_page
+from quizapp.htmx import HtmxHttpRequest, htmx_target, render_fragment, render_page
 
 from .access import ended, get_attempt, get_item, response_of
 from .practice import practise_again
@@ -249,13 +249,16 @@ def _exam_context(attempt: Attempt, *, now, current: int | None = None) -> dict:
 def exam_question(request: HtmxHttpRequest, pk: int, position: int):
     """One question of a running mock: the answer form, flag, navigator and timer.
 
-    Queries: the current item with its attempt, blueprint, response and revision, and (for
-    the whole page) the navigator's light rows. Only ``public_view`` of the snapshot reaches
+    Queries: the current item with its attempt, response and revision (the whole page: and
+    the attempt's blueprint), and for the whole page the navigator's light rows. Only ``public_view`` of the snapshot reaches
     the template.
     """
     now = timezone.now()
+    # The card alone (Next/Previous without a page load) shows neither the navigator nor the
+    # exam's name: none of the navigator's rows, and no blueprint read with the item.
+    card = htmx_target(request) == "question-card"
     owner_id = owner_id_for(request)
-    item = None if owner_id is None else AttemptItem.objects.for_answer(pk, owner_id, position, blueprint=True)
+    item = None if owner_id is None else AttemptItem.objects.for_answer(pk, owner_id, position, blueprint=not card)
     if item is None or not item.attempt.is_exam:
         raise Http404
     attempt = item.attempt
@@ -263,9 +266,8 @@ def exam_question(request: HtmxHttpRequest, pk: int, position: int):
         return _over(request, attempt)
     response = response_of(item)
     tokens = tokens_for(item)
-    if htmx_target(request) == "question-card":
-        # The card alone (Next/Previous without a page load): no navigator, so none of its rows.
-        context = {"attempt": attempt, "blueprint": attempt.blueprint, "total": attempt.target_count}
+    if card:
+        context = {"attempt": attempt, "total": attempt.target_count}
     else:
         context = _exam_context(attempt, now=now, current=position)
     context |= {
@@ -274,8 +276,6 @@ def exam_question(request: HtmxHttpRequest, pk: int, position: int):
         "answer": tokens.public_answer(response.answer if response else None),
         "next_seq": (response.seq if response else 0) + 1,
         "spent": response.time_spent_ms if response else 0,
-        "previous_position": position - 1 if position > 1 else None,
-        "next_position": position + 1 if position < context["total"] else None,
         "saved": response is not None,
         # Named although empty: a name the context lacks costs the template engine an exception.
         "saved_seq": None,
@@ -285,7 +285,9 @@ def exam_question(request: HtmxHttpRequest, pk: int, position: int):
     context["urls"] = exam_urls(
         attempt.pk, position, total=context["total"], prefix=context.get("urls", {}).get("attempt", "")
     )
-    return render_page(request, "exams/exam_question.html", context, partials=("question-card",))
+    if card:
+        return render_fragment(request, "exams/exam_question.html#question-card", context)
+    return render_page(request, "exams/exam_question.html", context)
 
 
 def next_url(attempt: Attempt, position: int, go: str, total: int) -> str:
