@@ -57,7 +57,7 @@ def render_fragment(request: HttpRequest, template: str, context: dict) -> HttpR
     ``quizapp.csrf.csrf`` gives it. The processors (the request, the user, messages, the
     language, the CSP nonce) were a tenth of the next-question fragment's rendering. Varies
     on the htmx headers as ``render_page``'s responses do."""
-    response = HttpResponse(render_to_string(template, context | csrf(request)))
+    response = HttpResponse(render_to_string(template, context | csrf(request, renew=False)))
     response["Vary"] = "HX-Request, HX-Target"
     return response
 

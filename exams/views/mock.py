@@ -249,9 +249,9 @@ def _exam_context(attempt: Attempt, *, now, current: int | None = None) -> dict:
 def exam_question(request: HtmxHttpRequest, pk: int, position: int):
     """One question of a running mock: the answer form, flag, navigator and timer.
 
-    Queries: the current item with its attempt, response and revision (the whole page: and
-    the attempt's blueprint), and for the whole page the navigator's light rows. Only ``public_view`` of the snapshot reaches
-    the template.
+    Queries: the current item with its attempt, response and revision (for the whole page
+    also the attempt's blueprint), then for the whole page the navigator's light rows. Only
+    ``public_view`` of the snapshot reaches the template.
     """
     now = timezone.now()
     # The card alone (Next/Previous without a page load) shows neither the navigator nor the
