@@ -71,11 +71,11 @@ def nav_cell(cell: dict, oob: bool = False) -> SafeString:
 @register.simple_tag
 def nav_grid(cells: list[dict]) -> SafeString:
     """Every cell of the navigator, in order."""
-    words: dict[int, str] = {}  # escaped once per words dict: the cells of a page share one
+    # The words are escaped once per words dict: the cells of a page share one.
+    words, words_html = None, ""
     parts = []
     for cell in cells:
-        key = id(cell["words"])
-        if key not in words:
-            words[key] = _words_html(cell["words"])
-        parts.append(_cell_html(cell, words[key]))
+        if cell["words"] is not words:
+            words, words_html = cell["words"], _words_html(cell["words"])
+        parts.append(_cell_html(cell, words_html))
     return mark_safe("".join(parts))  # noqa: S308 -- every value escaped in _cell_html

@@ -132,23 +132,21 @@ def _cells(attempt: Attempt, *, current: int | None = None, prefix: str = "") ->
     The answer comes as JSON text (``navigator_rows``), parsed here only for an answered
     question: through JSONField's converters the 65 answers of a page cost more Python calls
     than the rest of the grid."""
-    prefix, words = prefix or attempt_url(attempt.pk), _nav_words()
-    cells = []
-    for position, flagged, answer_json, parts in AttemptItem.objects.navigator_rows(attempt.pk):
-        answer = None if answer_json is None else json.loads(answer_json)
-        cells.append(
-            navigator_cell(
-                attempt.pk,
-                position,
-                parts=parts,
-                answer=answer,
-                flagged=flagged,
-                current=current,
-                prefix=prefix,
-                words=words,
-            )
+    attempt_pk = attempt.pk  # once: a model's pk is a property (two calls a read, 65 reads)
+    prefix, words = prefix or attempt_url(attempt_pk), _nav_words()
+    return [
+        navigator_cell(
+            attempt_pk,
+            position,
+            parts=parts,
+            answer=None if answer_json is None else json.loads(answer_json),
+            flagged=flagged,
+            current=current,
+            prefix=prefix,
+            words=words,
         )
-    return cells
+        for position, flagged, answer_json, parts in AttemptItem.objects.navigator_rows(attempt_pk)
+    ]
 
 
 def _over(request: HtmxHttpRequest, attempt: Attempt) -> HttpResponse:
