@@ -58,9 +58,10 @@ class Blueprint(models.Model):
     def __str__(self) -> str:
         return self.display_name
 
-    @property
+    @functools.cached_property
     def display_name(self) -> str:
-        """The name in the interface language (see BLUEPRINT_NAMES)."""
+        """The name in the interface language (see BLUEPRINT_NAMES). Kept on the instance:
+        a page names its exam twice (title and exam bar), each a translation lookup."""
         return str(BLUEPRINT_NAMES.get(self.slug, self.name))
 
 

@@ -7,6 +7,7 @@ formulas); images render only when they are the app's own stored question images
 only the tags below, so nothing an author or an imported file writes can inject markup.
 """
 
+import functools
 import html
 import re
 
@@ -90,12 +91,24 @@ def _bare_text(markup: str) -> str | None:
     return None if _MARKUP_CHARACTER.search(markup) else markup
 
 
+# How many distinct texts stored_html and plain_text keep the result of: the bank's stems and
+# options in every language come to a few thousand.
+KEPT_TEXTS = 4096
+
+
 def stored_html(markup: str) -> SafeString:
     """HTML that ``render_markdown`` made earlier and something stored (a snapshot), ready
     for a page: sanitized again, then marked safe. Whatever the stored string holds (an old
     snapshot, a bug, a hand-edited row), only the allowed tags and attributes come through.
+
+    The result of the last KEPT_TEXTS texts is kept: a question's text is the same for every
+    candidate who sees it (revisions never change), and each question page showed it anew.
     """
-    markup = str(markup or "")
+    return _stored_html(str(markup or ""))
+
+
+@functools.lru_cache(maxsize=KEPT_TEXTS)
+def _stored_html(markup: str) -> SafeString:
     if _bare_text(markup) is not None:
         return mark_safe(markup)  # noqa: S308 -- text in at most one <p>: no tag, no entity
     return mark_safe(clean(markup))  # noqa: S308 -- sanitized by nh3
@@ -109,8 +122,12 @@ def plain_text(markup: str) -> str:
     """The text of stored HTML, for an attribute (aria-label) or an ``<option>``: tags
     dropped and entities decoded, as a plain str (not safe), so the template escapes it
     exactly once. (``strip_tags`` kept the entities, which then showed twice escaped, and
-    handed a SafeString back unescaped.)"""
-    markup = str(markup or "")
+    handed a SafeString back unescaped.) Kept as ``stored_html``'s result is."""
+    return _plain_text(str(markup or ""))
+
+
+@functools.lru_cache(maxsize=KEPT_TEXTS)
+def _plain_text(markup: str) -> str:
     if (text := _bare_text(markup)) is not None:
         return " ".join(text.split())
     text = _text_only.clean(_BLOCK_END.sub(" ", markup))

@@ -41,14 +41,20 @@ def mask_secret(secret: str) -> str:
     return mask + "".join(map(_SUM.__getitem__, zip(secret, mask, strict=True)))
 
 
-def masked_token(request) -> str:
+def masked_token(request, *, renew: bool = True) -> str:
     if "CSRF_COOKIE" not in request.META:
         return get_token(request)  # the first form of a visitor: Django makes the secret
-    # As get_token: the cookie is used, so send it again to renew its expiry.
-    request.META["CSRF_COOKIE_NEEDS_UPDATE"] = True
+    if renew:
+        # As get_token: the cookie is used, so send it again to renew its expiry.
+        request.META["CSRF_COOKIE_NEEDS_UPDATE"] = True
     return mask_secret(request.META["CSRF_COOKIE"])
 
 
-def csrf(request) -> dict:
-    """Context processor, listed after Django's built-in one, whose ``csrf_token`` it replaces."""
-    return {"csrf_token": SimpleLazyObject(lambda: masked_token(request))}
+def csrf(request, *, renew: bool = True) -> dict:
+    """Context processor, listed after Django's built-in one, whose ``csrf_token`` it replaces.
+
+    ``renew=False`` (an htmx fragment, ``quizapp.htmx.render_fragment``): the token without
+    sending the cookie again. The page the fragment goes into renewed its expiry (a year)
+    already, and setting the cookie was a twentieth of the next-question fragment. A visitor
+    without the cookie gets it as ever."""
+    return {"csrf_token": SimpleLazyObject(lambda: masked_token(request, renew=renew))}

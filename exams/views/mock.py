@@ -11,7 +11,7 @@ from django.contrib import messages
 from django.db.models import Q
 from django.http import Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
+from django.urls import get_script_prefix, reverse
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -29,7 +29,7 @@ from exams.results import REVIEW_FILTERS, REVIEW_PAGE, Outcome, outcomes_of, rev
 from exams.tokens import tokens_for
 from questions.models import Domain, Language, interface_language
 from questions.snapshots import public_view
-from quizapp.htmx import HtmxHttpRequest, render_page
+from quizapp.htmx import HtmxHttpRequest, htmx_target, render_fragment, render_page
 
 from .access import ended, get_attempt, get_item, response_of
 from .practice import practise_again
@@ -72,7 +72,7 @@ def navigator_cell(
     answered = gives_every_part(parts, answer)
     return {
         "position": position,
-        "url": f"{prefix or reverse('exams:attempt', args=[attempt_pk])}{position}/",
+        "url": f"{prefix or attempt_url(attempt_pk)}{position}/",
         "answered": answered,
         "incomplete": bool(answer) and not answered,
         "flagged": flagged,
@@ -89,13 +89,31 @@ def _item_cell(attempt_pk: int, item: AttemptItem, *, current: int | None = None
     )
 
 
+# A number no attempt has: marks where the id goes in the attempt's reversed URL.
+_ANY_ATTEMPT = 7_340_033
+
+
+@functools.cache
+def _attempt_url_around(script_prefix: str) -> tuple[str, str]:
+    # Reversed once per process (and script prefix, which reverse() puts in front).
+    head, tail = reverse("exams:attempt", args=[_ANY_ATTEMPT]).split(str(_ANY_ATTEMPT))
+    return head, tail
+
+
+def attempt_url(attempt_pk: int) -> str:
+    """``reverse("exams:attempt", args=[attempt_pk])`` without resolving the pattern again: a
+    ``reverse`` was about 90 Python calls, on every question page, fragment and flag."""
+    head, tail = _attempt_url_around(get_script_prefix())
+    return f"{head}{int(attempt_pk)}{tail}"
+
+
 def exam_urls(attempt_pk: int, position: int | None = None, *, total: int = 0, prefix: str = "") -> dict:
     """The links of a mock's pages, built from the attempt's URL (``attempts/<pk>/``) as the
-    navigator's are: one ``reverse`` instead of one per link (each ``{% url %}`` cost about
-    140 Python calls, six on a question page). The shapes are exams/urls.py's; a test
-    compares every one with ``reverse``. With ``position``: that question's own links,
-    ``previous``/``next`` (None at either end of ``total``)."""
-    prefix = prefix or reverse("exams:attempt", args=[attempt_pk])
+    navigator's are: no ``reverse`` per link (each ``{% url %}`` cost about 140 Python calls,
+    six on a question page). The shapes are exams/urls.py's; a test compares every one with
+    ``reverse``. With ``position``: that question's own links, ``previous``/``next`` (None at
+    either end of ``total``)."""
+    prefix = prefix or attempt_url(attempt_pk)
     urls = {"attempt": prefix, "review": f"{prefix}review/", "submit": f"{prefix}submit/"}
     if position is not None:
         urls |= {
@@ -114,23 +132,21 @@ def _cells(attempt: Attempt, *, current: int | None = None, prefix: str = "") ->
     The answer comes as JSON text (``navigator_rows``), parsed here only for an answered
     question: through JSONField's converters the 65 answers of a page cost more Python calls
     than the rest of the grid."""
-    prefix, words = prefix or reverse("exams:attempt", args=[attempt.pk]), _nav_words()
-    cells = []
-    for position, flagged, answer_json, parts in AttemptItem.objects.navigator_rows(attempt.pk):
-        answer = None if answer_json is None else json.loads(answer_json)
-        cells.append(
-            navigator_cell(
-                attempt.pk,
-                position,
-                parts=parts,
-                answer=answer,
-                flagged=flagged,
-                current=current,
-                prefix=prefix,
-                words=words,
-            )
+    attempt_pk = attempt.pk  # once: a model's pk is a property (two calls a read, 65 reads)
+    prefix, words = prefix or attempt_url(attempt_pk), _nav_words()
+    return [
+        navigator_cell(
+            attempt_pk,
+            position,
+            parts=parts,
+            answer=None if answer_json is None else json.loads(answer_json),
+            flagged=flagged,
+            current=current,
+            prefix=prefix,
+            words=words,
         )
-    return cells
+        for position, flagged, answer_json, parts in AttemptItem.objects.navigator_rows(attempt_pk)
+    ]
 
 
 def _over(request: HtmxHttpRequest, attempt: Attempt) -> HttpResponse:
@@ -231,13 +247,16 @@ def _exam_context(attempt: Attempt, *, now, current: int | None = None) -> dict:
 def exam_question(request: HtmxHttpRequest, pk: int, position: int):
     """One question of a running mock: the answer form, flag, navigator and timer.
 
-    Queries: the current item with its attempt, blueprint, response and revision, and (for
-    the whole page) the navigator's light rows. Only ``public_view`` of the snapshot reaches
-    the template.
+    Queries: the current item with its attempt, response and revision (for the whole page
+    also the attempt's blueprint), then for the whole page the navigator's light rows. Only
+    ``public_view`` of the snapshot reaches the template.
     """
     now = timezone.now()
+    # The card alone (Next/Previous without a page load) shows neither the navigator nor the
+    # exam's name: none of the navigator's rows, and no blueprint read with the item.
+    card = htmx_target(request) == "question-card"
     owner_id = owner_id_for(request)
-    item = None if owner_id is None else AttemptItem.objects.for_answer(pk, owner_id, position, blueprint=True)
+    item = None if owner_id is None else AttemptItem.objects.for_answer(pk, owner_id, position, blueprint=not card)
     if item is None or not item.attempt.is_exam:
         raise Http404
     attempt = item.attempt
@@ -245,9 +264,8 @@ def exam_question(request: HtmxHttpRequest, pk: int, position: int):
         return _over(request, attempt)
     response = response_of(item)
     tokens = tokens_for(item)
-    if request.htmx and request.htmx.target == "question-card":
-        # The card alone (Next/Previous without a page load): no navigator, so none of its rows.
-        context = {"attempt": attempt, "blueprint": attempt.blueprint, "total": attempt.target_count}
+    if card:
+        context = {"attempt": attempt, "total": attempt.target_count}
     else:
         context = _exam_context(attempt, now=now, current=position)
     context |= {
@@ -256,15 +274,18 @@ def exam_question(request: HtmxHttpRequest, pk: int, position: int):
         "answer": tokens.public_answer(response.answer if response else None),
         "next_seq": (response.seq if response else 0) + 1,
         "spent": response.time_spent_ms if response else 0,
-        "previous_position": position - 1 if position > 1 else None,
-        "next_position": position + 1 if position < context["total"] else None,
         "saved": response is not None,
+        # Named although empty: a name the context lacks costs the template engine an exception.
+        "saved_seq": None,
+        "oob": False,
         "toggle_seq": 0,
     }
     context["urls"] = exam_urls(
         attempt.pk, position, total=context["total"], prefix=context.get("urls", {}).get("attempt", "")
     )
-    return render_page(request, "exams/exam_question.html", context, partials=("question-card",))
+    if card:
+        return render_fragment(request, "exams/exam_question.html#question-card", context)
+    return render_page(request, "exams/exam_question.html", context)
 
 
 def next_url(attempt: Attempt, position: int, go: str, total: int) -> str:

@@ -37,6 +37,23 @@ def test_the_links_are_what_reverse_gives(pk, position):
     assert urls["next"] == (reverse("exams:question", args=[pk, position + 1]) if position < 5 else None)
 
 
+@pytest.mark.parametrize("script_prefix", ["/", "/quiz/"])
+def test_the_attempt_link_is_what_reverse_gives_under_any_script_prefix(script_prefix):
+    from django.urls import get_script_prefix, set_script_prefix
+
+    from exams.views.mock import attempt_url
+
+    before = get_script_prefix()
+    set_script_prefix(script_prefix)
+    try:
+        assert [attempt_url(pk) for pk in (1, 7_340_033, 2**40)] == [
+            reverse("exams:attempt", args=[pk]) for pk in (1, 7_340_033, 2**40)
+        ]
+        assert attempt_url(5).startswith(script_prefix)
+    finally:
+        set_script_prefix(before)
+
+
 @pytest.mark.parametrize("position", [1, 3, 5])
 def test_page_and_card_carry_the_links_of_their_question(client, exam, position):
     pk = exam.pk

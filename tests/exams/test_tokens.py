@@ -166,3 +166,20 @@ def test_a_no_js_move_names_the_item_by_its_token_only(client, guest):
     assert by_id.status_code == 400
     assert by_token.status_code == 302
     assert by_token["Location"].split("?order=")[1].split(",")[0] == tokens_for(item).token_for(shown[1])
+
+
+def test_a_token_is_the_base32_of_its_hmac_whatever_its_length():
+    """The usual 8-character token is encoded by table look-ups: the same characters as
+    base64.b32encode gives, for any digest (and for the longer tokens of a collision)."""
+    import base64
+    import hashlib
+    import hmac
+
+    from exams.tokens import _token
+
+    key = hashlib.sha256(b"test").digest()
+    for option_id in range(3000):
+        digest = hmac.digest(key, f"7:o:{option_id}".encode(), "sha256")
+        for length in (8, 16):
+            expected = base64.b32encode(digest[: -(-length * 5 // 8)]).decode()[:length].lower()
+            assert _token(key, 7, "o", option_id, length) == expected

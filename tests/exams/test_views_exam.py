@@ -200,12 +200,14 @@ def test_question_page_queries_do_not_grow_with_the_exam(client, guest, size, dj
 def test_the_next_question_fragment_is_one_query(client, guest, size, django_assert_num_queries):
     attempt = exam_of_size(guest, size)
 
-    # the item with its attempt, blueprint, response and revision: the card has no navigator
-    with django_assert_num_queries(1):
+    # the item with its attempt, response and revision: the card has no navigator, and no
+    # exam name (so no blueprint)
+    with django_assert_num_queries(1) as queries:
         response = client.get(f"/exams/attempts/{attempt.pk}/2/", **htmx("question-card"))
 
     assert f'Question 2 <span class="muted">of {size}</span>' in response.text
     assert 'class="nav-cell' not in response.text
+    assert "blueprint" not in queries.captured_queries[0]["sql"].split("FROM")[1]
 
 
 # --- answering ----------------------------------------------------------------------------

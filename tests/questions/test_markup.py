@@ -49,3 +49,18 @@ def test_links_are_kept_safe():
 def test_render_inline_drops_the_paragraph():
     assert str(markup.render_inline("Amazon **Polly**")) == "Amazon <strong>Polly</strong>"
     assert str(markup.render_inline('Say "hi"')) == 'Say "hi"'
+
+
+def test_stored_text_is_sanitized_once_per_text_and_kept_for_every_reader():
+    """stored_html and plain_text keep their results per text (a revision's text is the same
+    for every candidate): the kept result is the sanitized one, whatever asked first."""
+    from questions.markup import plain_text, stored_html
+
+    hostile = '<p>Pick <strong>one</strong><script>alert(1)</script><img src=x onerror="alert(2)"></p>'
+
+    first, again = stored_html(hostile), stored_html(hostile)
+
+    assert first is again
+    assert "<script" not in first and "onerror" not in first and "<strong>one</strong>" in first
+    assert plain_text(hostile) == plain_text(hostile) == "Pick one"
+    assert stored_html("<p>a &amp; b</p>") == "<p>a &amp; b</p>" and stored_html(None) == ""

@@ -45,6 +45,17 @@ def test_with_a_cookie_the_secret_is_kept_and_renewed():
     assert request.META["CSRF_COOKIE_NEEDS_UPDATE"] is True
 
 
+def test_a_fragment_s_token_renews_no_cookie_but_a_new_visitor_gets_one():
+    request = RequestFactory().get("/")
+    request.META["CSRF_COOKIE"] = SECRET
+
+    assert _unmask_cipher_token(masked_token(request, renew=False)) == SECRET
+    assert "CSRF_COOKIE_NEEDS_UPDATE" not in request.META
+    newcomer = RequestFactory().get("/")
+    assert _unmask_cipher_token(masked_token(newcomer, renew=False)) == newcomer.META["CSRF_COOKIE"]
+    assert newcomer.META["CSRF_COOKIE_NEEDS_UPDATE"] is True
+
+
 def test_without_a_cookie_django_makes_the_secret():
     request = RequestFactory().get("/")
 
@@ -52,6 +63,26 @@ def test_without_a_cookie_django_makes_the_secret():
 
     assert _unmask_cipher_token(token) == request.META["CSRF_COOKIE"]
     assert request.META["CSRF_COOKIE_NEEDS_UPDATE"] is True
+
+
+@pytest.mark.django_db
+def test_the_next_question_cards_token_is_accepted():
+    """The card is rendered without context processors: its token comes from quizapp.csrf itself."""
+    client = Client(enforce_csrf_checks=True)
+    owner = as_guest(client, GuestOwnerFactory())
+    make_bank({1: 1, 2: 1, 3: 1, 4: 1, 5: 1})
+    attempt = start_exam(owner.pk, BlueprintFactory(question_count=5, unscored_count=0), now=timezone.now())
+    client.get(reverse("exams:question", args=[attempt.pk, 1]))  # the page sets the CSRF cookie
+    card = client.get(
+        reverse("exams:question", args=[attempt.pk, 2]), HTTP_HX_REQUEST="true", HTTP_HX_TARGET="question-card"
+    )
+    tokens = re.findall(r'name="csrfmiddlewaretoken" value="([^"]+)"', card.text)
+
+    assert len(tokens) == 2 and len(set(tokens)) == 1
+    assert _unmask_cipher_token(tokens[0]) == client.cookies["csrftoken"].value
+    assert "csrftoken" not in card.cookies  # the page renewed the cookie; the card needs not
+    flag = reverse("exams:flag", args=[attempt.pk, 2])
+    assert client.post(flag, {"state": "1", "csrfmiddlewaretoken": tokens[0]}).status_code == 302
 
 
 @pytest.mark.django_db
