@@ -90,16 +90,11 @@ def _create_items(
     shuffled option order."""
     if current is None:
         current = current_revisions([pk for pk, _ in slots])
-    AttemptItem.objects.bulk_create(
-        AttemptItem(
-            attempt=attempt,
-            question_id=pk,
-            position=start + index,
-            scored=scored,
-            revision_id=current[pk].revision_id,
-            order=draw_order(current[pk], rng),
-        )
-        for index, (pk, scored) in enumerate(slots)
+    AttemptItem.objects.insert_rows(
+        [
+            (attempt.pk, pk, start + index, scored, current[pk].revision_id, draw_order(current[pk], rng))
+            for index, (pk, scored) in enumerate(slots)
+        ]
     )
 
 
