@@ -202,12 +202,14 @@ def draw_exam(
     rng: random.Random,
     language: str | None = None,
     index: BankIndex | None = None,
+    seen: set[int] | None = None,
 ) -> list[Slot]:
     """Choose and order the questions of one mock exam; raise NotEnoughQuestions if short.
 
     ``language`` is the exam's language (default: the blueprint's); a question without a
     translation into it comes in English, as in practice. ``index`` is the bank's
-    (default: ``bank_index()``).
+    (default: ``bank_index()``). ``seen`` is ``seen_question_ids(owner_id)`` when the caller
+    knows it already (a new owner: none), read here otherwise.
 
     Returns the slots in exam order, each with its question id and whether it is scored.
     Two queries (the weights, the questions already seen), and two more to rebuild the
@@ -218,7 +220,8 @@ def draw_exam(
     weights = blueprint_weights(blueprint)
     scored_counts = largest_remainder(total - unscored, weights)
     unscored_counts = largest_remainder(unscored, weights)
-    seen = seen_question_ids(owner_id)
+    if seen is None:
+        seen = seen_question_ids(owner_id)
     singles, cases = (index or bank_index()).pools(language or blueprint.language, blueprint.guide_id)
 
     # A unit is a question id (> 0) or a case study (its id negated, all its questions).

@@ -99,22 +99,35 @@ def _create_items(
 
 
 def start_exam(
-    owner_id: int, blueprint: Blueprint, *, now: datetime, seed: int | None = None, language: str | None = None
+    owner_id: int,
+    blueprint: Blueprint,
+    *,
+    now: datetime,
+    seed: int | None = None,
+    language: str | None = None,
+    new_owner: bool = False,
 ) -> Attempt:
     """Start a timed mock from ``blueprint`` in ``language`` (default: the blueprint's), or
     return the owner's open one ("Resume").
 
     An open mock past its deadline is finalized first, so a new one can start. Raises
     NotEnoughQuestions (nothing written) when the bank cannot fill the blueprint.
+    ``new_owner``: the owner was created by this request (``get_or_create_owner``), so it has
+    no open mock and has seen no question; the two reads that would find nothing are left out.
+    Queries: the open mocks, the bank version, the weights, the questions seen, then the
+    attempt and its items in one transaction.
     """
-    for attempt in Attempt.objects.for_owner(owner_id).in_progress().filter(blueprint=blueprint):
-        if not finalize_if_overdue(attempt, now=now):
-            return attempt
+    if not new_owner:
+        for attempt in Attempt.objects.for_owner(owner_id).in_progress().filter(blueprint=blueprint):
+            if not finalize_if_overdue(attempt, now=now):
+                return attempt
     seed = new_seed() if seed is None else seed
     rng = random.Random(seed)
     language = language or blueprint.language
     index = bank_index()
-    slots = draw_exam(blueprint, owner_id=owner_id, rng=rng, language=language, index=index)
+    slots = draw_exam(
+        blueprint, owner_id=owner_id, rng=rng, language=language, index=index, seen=set() if new_owner else None
+    )
     current = index.current_revisions([slot.question_id for slot in slots])
     try:
         with transaction.atomic():

@@ -19,7 +19,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
-from accounts.owners import get_or_create_owner_id, owner_id_for
+from accounts.owners import get_or_create_owner, owner_id_for
 from exams import attempts
 from exams.charts import pacing_chart
 from exams.forms import ToggleForm
@@ -187,10 +187,12 @@ def exam_start(request: HtmxHttpRequest, slug: str):
             "exam_languages": Language.choices,
         }
         return render(request, "exams/exam_start.html", context)
-    owner_id = get_or_create_owner_id(request)
+    owner_id, new_owner = get_or_create_owner(request)
     attempts.check_start_rate(request, owner_id)
     try:
-        attempt = attempts.start_exam(owner_id, blueprint, now=timezone.now(), language=_exam_language(request.POST))
+        attempt = attempts.start_exam(
+            owner_id, blueprint, now=timezone.now(), language=_exam_language(request.POST), new_owner=new_owner
+        )
     except attempts.NotEnoughQuestions as error:
         messages.error(request, str(error))
         return redirect("exams:list")
