@@ -160,7 +160,6 @@ def test_a_new_guests_start_reads_no_history(client, django_assert_max_num_queri
         "SELECT exams_blueprintdomain",  # the weights
         "INSERT exams_attempt",
         "INSERT exams_attemptitem",
-        "SELECT django_session",
         "INSERT django_session",
     ]
 
