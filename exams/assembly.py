@@ -29,6 +29,7 @@ from django.utils.translation import gettext as _
 
 from questions.models import Domain, Language, Question
 from questions.revisions import Current, bank_version, current_revisions
+from quizapp.compiled import Compiled
 
 from .models import AttemptItem, Blueprint, BlueprintDomain
 
@@ -61,11 +62,20 @@ def largest_remainder(total: int, weights: dict[int, int]) -> dict[int, int]:
     return counts
 
 
+def _weights(blueprint_id: int):
+    own = BlueprintDomain.objects.filter(blueprint_id=blueprint_id, domain=OuterRef("pk")).values("weight")
+    return Domain.objects.values_list("number", "weight", Subquery(own))
+
+
+# A blueprint id no row has: marks the blueprint's place in the compiled query.
+_ANY_BLUEPRINT = -7_340_039
+_WEIGHTS = Compiled(_weights, _ANY_BLUEPRINT)
+
+
 def blueprint_weights(blueprint: Blueprint) -> dict[int, int]:
     """Domain number → weight: the blueprint's own rows if it has any (domains without a
-    row then get none), else the exam guide's weights. One query."""
-    own = BlueprintDomain.objects.filter(blueprint=blueprint, domain=OuterRef("pk")).values("weight")
-    rows = list(Domain.objects.values_list("number", "weight", Subquery(own)))
+    row then get none), else the exam guide's weights. One query, compiled once."""
+    rows = _WEIGHTS.rows(blueprint.pk)
     if any(override is not None for _number, _weight, override in rows):
         return {number: override or 0 for number, _weight, override in rows}
     return {number: weight for number, weight, _override in rows}

@@ -27,6 +27,8 @@ from typing import Any, NamedTuple
 from django.db.models import QuerySet
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete
 
+from quizapp.compiled import Compiled
+
 from .models import (
     BankVersion,
     CaseStudy,
@@ -157,9 +159,14 @@ def arrange(content: dict[str, Any], order: str) -> dict[str, Any]:
 # --- the bank version ---------------------------------------------------------------------
 
 
+# Read at every start: its SQL is compiled once (quizapp.compiled).
+_BANK_VERSION = Compiled(lambda: BankVersion.objects.filter(pk=1).order_by().values_list("token"))
+
+
 def bank_version() -> str:
     """The current bank version (one primary-key read; "" before the first bank write)."""
-    return BankVersion.objects.filter(pk=1).values_list("token", flat=True).first() or ""
+    rows = _BANK_VERSION.rows()
+    return (rows[0][0] if rows else "") or ""
 
 
 def bump_bank_version() -> None:

@@ -10,7 +10,7 @@ from types import MappingProxyType
 from django.contrib import messages
 from django.db.models import Q
 from django.http import Http404, HttpResponse, HttpResponseBadRequest
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import get_language
@@ -29,6 +29,7 @@ from exams.results import REVIEW_FILTERS, REVIEW_PAGE, Outcome, outcomes_of, rev
 from exams.tokens import tokens_for
 from questions.models import Domain, Language, interface_language
 from questions.snapshots import public_view
+from quizapp.compiled import Compiled
 from quizapp.htmx import HtmxHttpRequest, render_page
 
 from .access import ended, get_attempt, get_item, response_of
@@ -175,11 +176,26 @@ def _exam_language(data) -> str:
     return language if language in Language.values else interface_language()
 
 
+# A slug no blueprint has: marks the slug's place in the compiled query.
+_ANY_SLUG = "\x00any slug"
+_EXAMS_BY_SLUG = Compiled(
+    lambda slug: Blueprint.objects.filter(slug=slug, is_active=True, mode=Mode.EXAM).order_by(), _ANY_SLUG
+)
+
+
+def _exam_blueprint(slug: str) -> Blueprint:
+    """The active mock blueprint ``slug`` (404 for any other), read with SQL compiled once."""
+    blueprint = _EXAMS_BY_SLUG.instance(slug)
+    if blueprint is None:
+        raise Http404("No such mock exam.")
+    return blueprint
+
+
 @require_http_methods(["GET", "POST"])
 def exam_start(request: HtmxHttpRequest, slug: str):
     """GET: the confirm step ("this starts the clock"), with the exam language to choose.
     POST: start in that language, or resume the open one."""
-    blueprint = get_object_or_404(Blueprint, slug=slug, is_active=True, mode=Mode.EXAM)
+    blueprint = _exam_blueprint(slug)
     if request.method == "GET":
         context = {
             "blueprint": blueprint,
