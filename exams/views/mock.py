@@ -203,15 +203,20 @@ def exam_start(request: HtmxHttpRequest, slug: str):
             "exam_languages": Language.choices,
         }
         return render(request, "exams/exam_start.html", context)
+    now = timezone.now()
     owner_id, new_owner = get_or_create_owner(request)
     attempts.check_start_rate(request, owner_id)
     try:
         attempt = attempts.start_exam(
-            owner_id, blueprint, now=timezone.now(), language=_exam_language(request.POST), new_owner=new_owner
+            owner_id, blueprint, now=now, language=_exam_language(request.POST), new_owner=new_owner
         )
     except attempts.NotEnoughQuestions as error:
         messages.error(request, str(error))
         return redirect("exams:list")
+    if attempt.started_at == now:
+        # A new mock opens at its first question, without a stop at "resume" (one request
+        # less for every candidate who starts); an open one resumes where it was left.
+        return redirect("exams:question", attempt.pk, 1)
     return redirect("exams:attempt", attempt.pk)
 
 
