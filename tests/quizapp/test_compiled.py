@@ -1,10 +1,14 @@
+from datetime import UTC, datetime, timedelta
+
 import pytest
+from django.contrib.sessions.models import Session
 from django.db.models import OuterRef, Subquery
 
-from exams.models import Blueprint, BlueprintDomain, Mode
+from accounts.models import Owner
+from exams.models import Attempt, Blueprint, BlueprintDomain, Mode
 from questions.models import Domain
-from quizapp.compiled import Compiled
-from tests.factories import BlueprintFactory
+from quizapp.compiled import Compiled, insert
+from tests.factories import BlueprintFactory, GuestOwnerFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -51,3 +55,42 @@ def test_a_marker_the_query_does_not_pass_once_is_refused():
         Compiled(lambda slug: Blueprint.objects.filter(slug=slug, name=slug), ANY_SLUG).rows("x")
     with pytest.raises(RuntimeError):
         Compiled(lambda slug: Blueprint.objects.all(), ANY_SLUG).rows("x")
+
+
+def columns(obj) -> dict:
+    return {field.attname: getattr(obj, field.attname) for field in type(obj)._meta.concrete_fields}
+
+
+def test_insert_writes_the_row_save_writes():
+    now = datetime(2026, 12, 1, 9, 30, tzinfo=UTC)
+    owner, blueprint = GuestOwnerFactory(), BlueprintFactory()
+    values = {"owner": owner, "mode": Mode.EXAM, "blueprint": blueprint, "language": "ja", "seed": 2**61}
+    values |= {"target_count": 65, "started_at": now, "deadline": now + timedelta(minutes=90), "passed": False}
+    values |= {"status": Attempt.Status.SUBMITTED}  # two open mocks of one blueprint: refused
+    saved, inserted = Attempt(**values, scope={"kind": "x"}), Attempt(**values, scope={"kind": "x"})
+    saved.save(force_insert=True)
+
+    insert(inserted)
+
+    assert inserted.pk is not None and not inserted._state.adding
+    fresh = Attempt.objects.get(pk=inserted.pk)
+    assert columns(fresh) | {"id": 0} == columns(Attempt.objects.get(pk=saved.pk)) | {"id": 0}
+    assert fresh.scope == {"kind": "x"}
+    inserted.status = Attempt.Status.EXPIRED
+    inserted.save()  # an update of the inserted row, not a second insert
+    assert Attempt.objects.filter(owner=owner).count() == 2
+
+
+def test_insert_fills_what_save_fills_in():
+    guest = Owner(guest_token="t" * 40)
+
+    insert(guest)
+
+    stored = Owner.objects.get(pk=guest.pk)
+    assert stored.created_at is not None and stored.created_at == guest.created_at
+    assert columns(stored) == columns(guest)
+
+
+def test_insert_refuses_a_model_whose_key_the_database_does_not_assign():
+    with pytest.raises(TypeError):
+        insert(Session(session_key="k" * 32, session_data="", expire_date=datetime.now(UTC)))
