@@ -95,32 +95,35 @@ def _converted(row: tuple, converters: dict, connection) -> tuple:
 
 def insert(obj: Model, *, using: str = "default") -> None:
     """Insert ``obj`` as ``obj.save(force_insert=True)`` would: each field's value as its
-    ``pre_save`` gives it (``auto_now_add`` times, defaults), prepared by the field, and the new
-    primary key set on ``obj``. Like ``bulk_create``, it sends no ``pre_save``/``post_save``
-    signal; it is for models without parents or database defaults (``_insert_plan`` checks).
+    ``pre_save`` gives it (``auto_now_add`` times, defaults), prepared by the field, and the
+    primary key the database assigns set on ``obj`` (a key the model sets itself, as a
+    session's, is inserted as it is). Like ``bulk_create``, it sends no ``pre_save`` or
+    ``post_save`` signal; it is for models without parents or database defaults
+    (``_insert_plan`` checks). Raises IntegrityError as ``save`` does.
     """
-    fields, sql, returning = _insert_plan(type(obj), using)
+    fields, sql, assigned = _insert_plan(type(obj), using)
     connection = connections[using]
     params = [field.get_db_prep_save(field.pre_save(obj, True), connection) for field in fields]
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
-        obj.pk = cursor.fetchone()[0] if returning else cursor.lastrowid
+        if assigned:
+            obj.pk = cursor.fetchone()[0] if connection.features.can_return_columns_from_insert else cursor.lastrowid
     obj._state.adding = False
     obj._state.db = using
 
 
 @functools.cache
 def _insert_plan(model: type[Model], alias: str) -> tuple[list[Field], str, bool]:
+    """The fields inserted, the statement, and whether the database assigns the key."""
     meta, connection = model._meta, connections[alias]
-    if meta.parents or not meta.pk.db_returning:
-        raise TypeError(f"insert(): {model.__name__} has parents or a primary key the database does not assign")
-    fields = [field for field in meta.concrete_fields if field is not meta.pk]
-    if any(field.has_db_default() or field.db_returning for field in fields):
-        raise TypeError(f"insert(): {model.__name__} has a field the database fills in")
+    assigned = meta.pk.db_returning  # an AutoField
+    fields = [field for field in meta.concrete_fields if not (assigned and field is meta.pk)]
+    if meta.parents or any(field.has_db_default() or field.db_returning for field in fields):
+        raise TypeError(f"insert(): {model.__name__} has parents or a field the database fills in")
     quote = connection.ops.quote_name
-    returning = connection.features.can_return_columns_from_insert
+    returning = assigned and connection.features.can_return_columns_from_insert
     sql = (
         f"INSERT INTO {quote(meta.db_table)} ({', '.join(quote(field.column) for field in fields)})"
         f" VALUES ({', '.join(['%s'] * len(fields))})" + (f" RETURNING {quote(meta.pk.column)}" if returning else "")
     )
-    return fields, sql, returning
+    return fields, sql, assigned

@@ -2,7 +2,10 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 from django.contrib.sessions.models import Session
+from django.db import IntegrityError, models, transaction
 from django.db.models import OuterRef, Subquery
+from django.db.models.functions import Now
+from django.test.utils import isolate_apps
 
 from accounts.models import Owner
 from exams.models import Attempt, Blueprint, BlueprintDomain, Mode
@@ -91,6 +94,26 @@ def test_insert_fills_what_save_fills_in():
     assert columns(stored) == columns(guest)
 
 
-def test_insert_refuses_a_model_whose_key_the_database_does_not_assign():
+def test_insert_takes_a_key_the_model_sets_itself_once():
+    session = Session(session_key="k" * 32, session_data="{}", expire_date=datetime(2027, 1, 1, tzinfo=UTC))
+
+    insert(session)
+
+    assert Session.objects.get(pk="k" * 32).expire_date == session.expire_date
+    with pytest.raises(IntegrityError), transaction.atomic():
+        insert(Session(session_key="k" * 32, session_data="{}", expire_date=session.expire_date))
+
+
+@isolate_apps("accounts")
+def test_insert_refuses_a_model_whose_row_the_database_completes():
+    class Stamped(models.Model):
+        at = models.DateTimeField(db_default=Now())
+
+        class Meta:
+            app_label = "accounts"
+
+        def __str__(self) -> str:
+            return str(self.at)
+
     with pytest.raises(TypeError):
-        insert(Session(session_key="k" * 32, session_data="", expire_date=datetime.now(UTC)))
+        insert(Stamped())

@@ -15,6 +15,7 @@ from django.conf import settings
 from django.contrib.sessions.backends.base import VALID_KEY_CHARS
 from django.contrib.sessions.models import Session
 from django.core.cache import cache, caches
+from django.db import connection
 
 from quizapp import sessions
 
@@ -113,3 +114,20 @@ def test_a_key_already_taken_is_never_overwritten(monkeypatch):
     assert store.session_key == "f" * 32
     cache.clear()
     assert SessionStore(taken.session_key)["owner"] == [7, None]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_key_already_taken_outside_a_transaction_is_drawn_again(monkeypatch):
+    # Outside a transaction the insert runs on its own (no BEGIN and COMMIT around it): a
+    # duplicate key fails alone and the next key goes in.
+    taken = saved_session()
+    keys = iter([taken.session_key, "g" * 32])
+    monkeypatch.setattr(sessions, "new_session_key", lambda: next(keys))
+    assert not connection.in_atomic_block
+
+    store = SessionStore()
+    store["owner"] = [9, None]
+    store.save()
+
+    assert store.session_key == "g" * 32
+    assert Session.objects.count() == 2
