@@ -116,7 +116,7 @@ def test_a_key_already_taken_is_never_overwritten(monkeypatch):
     assert SessionStore(taken.session_key)["owner"] == [7, None]
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_a_key_already_taken_outside_a_transaction_is_drawn_again(monkeypatch):
     # Outside a transaction the insert runs on its own (no BEGIN and COMMIT around it): a
     # duplicate key fails alone and the next key goes in.
