@@ -115,8 +115,8 @@ def start_exam(
     NotEnoughQuestions (nothing written) when the bank cannot fill the blueprint.
     ``new_owner``: the owner was created by this request (``get_or_create_owner``), so it has
     no open mock and has seen no question; the two reads that would find nothing are left out.
-    Queries: the open mocks, the bank version, the weights, the questions seen, then the
-    attempt and its items in one transaction.
+    Queries: the open mocks and the questions seen (not for a new owner), the bank version,
+    the weights, then the attempt and its items in one transaction.
     """
     if not new_owner:
         for attempt in Attempt.objects.for_owner(owner_id).in_progress().filter(blueprint=blueprint):

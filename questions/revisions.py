@@ -186,7 +186,7 @@ _BANK_VERSION = Compiled(lambda: BankVersion.objects.filter(pk=1).order_by().val
 def bank_version() -> str:
     """The current bank version (one primary-key read; "" before the first bank write)."""
     rows = _BANK_VERSION.rows()
-    return (rows[0][0] if rows else "") or ""
+    return rows[0][0] if rows else ""
 
 
 def bump_bank_version() -> None:
