@@ -14,6 +14,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 
 from quizapp import ratelimit
+from quizapp.compiled import insert
 
 from .models import Owner
 
@@ -36,18 +37,25 @@ def owner_id_for(request: HttpRequest) -> int | None:
 
 
 def get_or_create_owner_id(request: HttpRequest) -> int:
-    """The owner id of this request, creating a guest owner for a new visitor.
+    """The owner id of this request, creating a guest owner for a new visitor."""
+    return get_or_create_owner(request)[0]
+
+
+def get_or_create_owner(request: HttpRequest) -> tuple[int, bool]:
+    """The owner id of this request and whether this call created it: a new guest, who owns
+    nothing yet (no attempt, no question seen), so a start need not look for any.
 
     New guests are rate-limited per client address (``GUEST_ADDRESS_RATE``): a script that
     drops its cookie on every request cannot mint owners without end.
     """
     if (owner_id := owner_id_for(request)) is not None:
         touch(request)
-        return owner_id
+        return owner_id, False
     ratelimit.hit(ratelimit.per_address(request, "guest", "GUEST_ADDRESS_RATE"))
-    owner = Owner.objects.create(guest_token=secrets.token_urlsafe(32))
+    owner = Owner(guest_token=secrets.token_urlsafe(32))
+    insert(owner)  # as save(), with a statement built once: every new guest is one
     request.session[SESSION_KEY] = [owner.pk, None]
-    return owner.pk
+    return owner.pk, True
 
 
 def _claim_for_user(request: HttpRequest, guest_id: int | None) -> int:

@@ -29,6 +29,7 @@ from django.utils.translation import gettext as _
 
 from questions.models import Domain, Language, Question
 from questions.revisions import Current, bank_version, current_revisions
+from quizapp.compiled import Compiled
 
 from .models import AttemptItem, Blueprint, BlueprintDomain
 
@@ -61,11 +62,20 @@ def largest_remainder(total: int, weights: dict[int, int]) -> dict[int, int]:
     return counts
 
 
+def _weights(blueprint_id: int):
+    own = BlueprintDomain.objects.filter(blueprint_id=blueprint_id, domain=OuterRef("pk")).values("weight")
+    return Domain.objects.values_list("number", "weight", Subquery(own))
+
+
+# A blueprint id no row has: marks the blueprint's place in the compiled query.
+_ANY_BLUEPRINT = -7_340_039
+_WEIGHTS = Compiled(_weights, _ANY_BLUEPRINT)
+
+
 def blueprint_weights(blueprint: Blueprint) -> dict[int, int]:
     """Domain number → weight: the blueprint's own rows if it has any (domains without a
-    row then get none), else the exam guide's weights. One query."""
-    own = BlueprintDomain.objects.filter(blueprint=blueprint, domain=OuterRef("pk")).values("weight")
-    rows = list(Domain.objects.values_list("number", "weight", Subquery(own)))
+    row then get none), else the exam guide's weights. One query, compiled once."""
+    rows = _WEIGHTS.rows(blueprint.pk)
     if any(override is not None for _number, _weight, override in rows):
         return {number: override or 0 for number, _weight, override in rows}
     return {number: weight for number, weight, _override in rows}
@@ -202,12 +212,14 @@ def draw_exam(
     rng: random.Random,
     language: str | None = None,
     index: BankIndex | None = None,
+    seen: set[int] | None = None,
 ) -> list[Slot]:
     """Choose and order the questions of one mock exam; raise NotEnoughQuestions if short.
 
     ``language`` is the exam's language (default: the blueprint's); a question without a
     translation into it comes in English, as in practice. ``index`` is the bank's
-    (default: ``bank_index()``).
+    (default: ``bank_index()``). ``seen`` is ``seen_question_ids(owner_id)`` when the caller
+    knows it already (a new owner: none), read here otherwise.
 
     Returns the slots in exam order, each with its question id and whether it is scored.
     Two queries (the weights, the questions already seen), and two more to rebuild the
@@ -218,7 +230,8 @@ def draw_exam(
     weights = blueprint_weights(blueprint)
     scored_counts = largest_remainder(total - unscored, weights)
     unscored_counts = largest_remainder(unscored, weights)
-    seen = seen_question_ids(owner_id)
+    if seen is None:
+        seen = seen_question_ids(owner_id)
     singles, cases = (index or bank_index()).pools(language or blueprint.language, blueprint.guide_id)
 
     # A unit is a question id (> 0) or a case study (its id negated, all its questions).

@@ -30,6 +30,7 @@ from accounts.models import Owner
 from questions.models import Question
 from questions.revisions import Current, current_revisions, draw_order
 from quizapp import ratelimit
+from quizapp.compiled import insert
 
 from .assembly import NotEnoughQuestions, bank_index, draw_exam, seen_uids
 from .grading import Answer, grade, scaled_score
@@ -90,40 +91,48 @@ def _create_items(
     shuffled option order."""
     if current is None:
         current = current_revisions([pk for pk, _ in slots])
-    AttemptItem.objects.bulk_create(
-        AttemptItem(
-            attempt=attempt,
-            question_id=pk,
-            position=start + index,
-            scored=scored,
-            revision_id=current[pk].revision_id,
-            order=draw_order(current[pk], rng),
-        )
-        for index, (pk, scored) in enumerate(slots)
+    AttemptItem.objects.insert_rows(
+        [
+            (attempt.pk, pk, start + index, scored, current[pk].revision_id, draw_order(current[pk], rng))
+            for index, (pk, scored) in enumerate(slots)
+        ]
     )
 
 
 def start_exam(
-    owner_id: int, blueprint: Blueprint, *, now: datetime, seed: int | None = None, language: str | None = None
+    owner_id: int,
+    blueprint: Blueprint,
+    *,
+    now: datetime,
+    seed: int | None = None,
+    language: str | None = None,
+    new_owner: bool = False,
 ) -> Attempt:
     """Start a timed mock from ``blueprint`` in ``language`` (default: the blueprint's), or
     return the owner's open one ("Resume").
 
     An open mock past its deadline is finalized first, so a new one can start. Raises
     NotEnoughQuestions (nothing written) when the bank cannot fill the blueprint.
+    ``new_owner``: the owner was created by this request (``get_or_create_owner``), so it has
+    no open mock and has seen no question; the two reads that would find nothing are left out.
+    Queries: the open mocks and the questions seen (not for a new owner), the bank version,
+    the weights, then the attempt and its items in one transaction.
     """
-    for attempt in Attempt.objects.for_owner(owner_id).in_progress().filter(blueprint=blueprint):
-        if not finalize_if_overdue(attempt, now=now):
-            return attempt
+    if not new_owner:
+        for attempt in Attempt.objects.for_owner(owner_id).in_progress().filter(blueprint=blueprint):
+            if not finalize_if_overdue(attempt, now=now):
+                return attempt
     seed = new_seed() if seed is None else seed
     rng = random.Random(seed)
     language = language or blueprint.language
     index = bank_index()
-    slots = draw_exam(blueprint, owner_id=owner_id, rng=rng, language=language, index=index)
+    slots = draw_exam(
+        blueprint, owner_id=owner_id, rng=rng, language=language, index=index, seen=set() if new_owner else None
+    )
     current = index.current_revisions([slot.question_id for slot in slots])
     try:
         with transaction.atomic():
-            attempt = Attempt.objects.create(
+            attempt = Attempt(
                 owner_id=owner_id,
                 mode=Mode.EXAM,
                 blueprint=blueprint,
@@ -133,6 +142,7 @@ def start_exam(
                 started_at=now,
                 deadline=now + timedelta(minutes=blueprint.minutes),
             )
+            insert(attempt)  # as save(), with a statement built once (quizapp.compiled)
             _create_items(attempt, [(slot.question_id, slot.scored) for slot in slots], rng, current=current)
     except IntegrityError:
         # Two "Start" posts at once: the constraint let one through; resume that one.

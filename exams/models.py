@@ -7,6 +7,7 @@ or retiring a question never changes a finished attempt.
 """
 
 import functools
+import json
 from datetime import datetime, timedelta
 
 from django.db import connections, models
@@ -281,6 +282,42 @@ class AttemptItemQuerySet(models.QuerySet):
         with connections[self.db].cursor() as cursor:
             cursor.execute(sql, params)
             return [(position, bool(flagged), answer, parts) for position, flagged, answer, parts in cursor.fetchall()]
+
+    def insert_rows(self, rows: list[tuple]) -> None:
+        """Insert items given as ``(attempt id, question id, position, scored, revision id,
+        order)`` rows (not flagged) in one statement: what ``bulk_create`` writes, without an
+        instance per row.
+
+        The rows travel as one JSON parameter that the database unpacks itself
+        (``_insert_sql``). Starting a 65-question mock through ``bulk_create`` cost 18,000
+        Python calls (an instance per row, then each field of each prepared by the compiler),
+        half of the whole start request; 455 parameters in a multi-row VALUES still cost
+        psycopg 6,000 (it parses a statement of more than 50 parameters anew on every call).
+        """
+        with connections[self.db].cursor() as cursor:
+            cursor.execute(_insert_sql(self.db), [False, json.dumps(rows)])
+
+
+@functools.cache
+def _insert_sql(alias: str) -> str:
+    """``insert_rows``' statement for the database ``alias``: each element of the JSON array
+    parameter is one row, read by position (``json_array_elements`` on PostgreSQL, cast to
+    each column's type; ``json_each`` on SQLite)."""
+    connection = connections[alias]
+    quote = connection.ops.quote_name
+    names = ("attempt", "question", "position", "scored", "revision", "order")
+    fields = [AttemptItem._meta.get_field(name) for name in names]
+    if connection.vendor == "postgresql":
+        source = "json_array_elements(%s::json) AS r"
+        values = [f"(r.value->>{index})::{field.cast_db_type(connection)}" for index, field in enumerate(fields)]
+    else:
+        source = "json_each(%s) AS r"
+        values = [f"json_extract(r.value, '$[{index}]')" for index in range(len(fields))]
+    columns = [quote(field.column) for field in fields] + [quote(AttemptItem._meta.get_field("flagged").column)]
+    return (
+        f"INSERT INTO {quote(AttemptItem._meta.db_table)} ({', '.join(columns)})"
+        f" SELECT {', '.join(values)}, %s FROM {source}"
+    )
 
 
 class AttemptItemManager(models.Manager.from_queryset(AttemptItemQuerySet)):

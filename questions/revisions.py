@@ -17,7 +17,9 @@ replaces in its own transaction: processes keep an index of the drawable bank in
 rebuild it when the token they built it under is no longer the current one.
 """
 
+import functools
 import hashlib
+import itertools
 import json
 import random
 import secrets
@@ -26,6 +28,8 @@ from typing import Any, NamedTuple
 
 from django.db.models import QuerySet
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete
+
+from quizapp.compiled import Compiled
 
 from .models import (
     BankVersion,
@@ -135,14 +139,32 @@ def current_revisions(question_ids: Iterable[int]) -> dict[int, Current]:
 # order. A dozen bytes where a copy of the content took two kilobytes.
 
 
+# Lists up to this long draw their order from a table of every order (720 for 6 items).
+TABLED = 6
+
+
 def draw_order(current: Current, rng: random.Random) -> str:
-    """A shuffled order of ``current``'s options (and matches), as an item stores it."""
-    parts = []
-    for count in (current.option_count, current.match_count) if current.match_count else (current.option_count,):
-        positions = list(range(count))
-        rng.shuffle(positions)
-        parts.append(",".join(map(str, positions)))
-    return ";".join(parts)
+    """A shuffled order of ``current``'s options (and matches), as an item stores it: each
+    order of a list equally likely, and the same ones for the same ``rng`` state."""
+    if not current.match_count:
+        return _shuffled(current.option_count, rng)
+    return f"{_shuffled(current.option_count, rng)};{_shuffled(current.match_count, rng)}"
+
+
+def _shuffled(count: int, rng: random.Random) -> str:
+    # One random number picks one of the count! orders: a shuffle drew one per position, and
+    # the 65 items of a mock took 1,300 Python calls to shuffle (bench/profile.py start).
+    if count <= TABLED:
+        return rng.choice(_orders(count))
+    positions = list(range(count))
+    rng.shuffle(positions)
+    return ",".join(map(str, positions))
+
+
+@functools.cache
+def _orders(count: int) -> tuple[str, ...]:
+    """Every order of ``count`` positions, as an item stores it."""
+    return tuple(",".join(map(str, order)) for order in itertools.permutations(range(count)))
 
 
 def arrange(content: dict[str, Any], order: str) -> dict[str, Any]:
@@ -157,9 +179,14 @@ def arrange(content: dict[str, Any], order: str) -> dict[str, Any]:
 # --- the bank version ---------------------------------------------------------------------
 
 
+# Read at every start: its SQL is compiled once (quizapp.compiled).
+_BANK_VERSION = Compiled(lambda: BankVersion.objects.filter(pk=1).order_by().values_list("token"))
+
+
 def bank_version() -> str:
     """The current bank version (one primary-key read; "" before the first bank write)."""
-    return BankVersion.objects.filter(pk=1).values_list("token", flat=True).first() or ""
+    rows = _BANK_VERSION.rows()
+    return rows[0][0] if rows else ""
 
 
 def bump_bank_version() -> None:

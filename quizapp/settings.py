@@ -268,8 +268,10 @@ SECURE_CSP = {
 # a process's own memory with one worker): every request of a candidate reads the session
 # (the owner id lives there), and a cache read costs a third of the ORM's query and takes
 # no statement from PostgreSQL (bench/profile.py, README "Benchmarks"). Django falls back to
-# the database when the cache fails, and log-out and key changes clear both.
-SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+# the database when the cache fails, and log-out and key changes clear both. quizapp.sessions
+# is Django's cached_db store creating a session without asking first whether its random key
+# is taken (the insert's unique key answers that).
+SESSION_ENGINE = "quizapp.sessions"
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"

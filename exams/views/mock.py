@@ -10,7 +10,7 @@ from types import MappingProxyType
 from django.contrib import messages
 from django.db.models import Q
 from django.http import Http404, HttpResponse, HttpResponseBadRequest
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import get_script_prefix, reverse
 from django.utils import timezone
 from django.utils.translation import get_language
@@ -19,7 +19,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
-from accounts.owners import get_or_create_owner_id, owner_id_for
+from accounts.owners import get_or_create_owner, owner_id_for
 from exams import attempts
 from exams.charts import pacing_chart
 from exams.forms import ToggleForm
@@ -29,6 +29,7 @@ from exams.results import REVIEW_FILTERS, REVIEW_PAGE, Outcome, outcomes_of, rev
 from exams.tokens import tokens_for
 from questions.models import Domain, Language, interface_language
 from questions.snapshots import public_view
+from quizapp.compiled import Compiled
 from quizapp.htmx import HtmxHttpRequest, htmx_target, render_fragment, render_page
 
 from .access import ended, get_attempt, get_item, response_of
@@ -191,11 +192,26 @@ def _exam_language(data) -> str:
     return language if language in Language.values else interface_language()
 
 
+# A slug no blueprint has: marks the slug's place in the compiled query.
+_ANY_SLUG = "\x00any slug"
+_EXAMS_BY_SLUG = Compiled(
+    lambda slug: Blueprint.objects.filter(slug=slug, is_active=True, mode=Mode.EXAM).order_by(), _ANY_SLUG
+)
+
+
+def _exam_blueprint(slug: str) -> Blueprint:
+    """The active mock blueprint ``slug`` (404 for any other), read with SQL compiled once."""
+    blueprint = _EXAMS_BY_SLUG.instance(slug)
+    if blueprint is None:
+        raise Http404("No such mock exam.")
+    return blueprint
+
+
 @require_http_methods(["GET", "POST"])
 def exam_start(request: HtmxHttpRequest, slug: str):
     """GET: the confirm step ("this starts the clock"), with the exam language to choose.
     POST: start in that language, or resume the open one."""
-    blueprint = get_object_or_404(Blueprint, slug=slug, is_active=True, mode=Mode.EXAM)
+    blueprint = _exam_blueprint(slug)
     if request.method == "GET":
         context = {
             "blueprint": blueprint,
@@ -203,13 +219,20 @@ def exam_start(request: HtmxHttpRequest, slug: str):
             "exam_languages": Language.choices,
         }
         return render(request, "exams/exam_start.html", context)
-    owner_id = get_or_create_owner_id(request)
+    now = timezone.now()
+    owner_id, new_owner = get_or_create_owner(request)
     attempts.check_start_rate(request, owner_id)
     try:
-        attempt = attempts.start_exam(owner_id, blueprint, now=timezone.now(), language=_exam_language(request.POST))
+        attempt = attempts.start_exam(
+            owner_id, blueprint, now=now, language=_exam_language(request.POST), new_owner=new_owner
+        )
     except attempts.NotEnoughQuestions as error:
         messages.error(request, str(error))
         return redirect("exams:list")
+    if attempt.started_at == now:
+        # A new mock opens at its first question, without a stop at "resume" (one request
+        # less for every candidate who starts); an open one resumes where it was left.
+        return redirect("exams:question", attempt.pk, 1)
     return redirect("exams:attempt", attempt.pk)
 
 

@@ -7,7 +7,7 @@ from django.test import RequestFactory
 from django.utils import timezone
 
 from accounts.models import Owner
-from accounts.owners import SESSION_KEY, get_or_create_owner_id, owner_id_for
+from accounts.owners import SESSION_KEY, get_or_create_owner, get_or_create_owner_id, owner_id_for
 from exams.models import Bookmark
 from tests.factories import GuestOwnerFactory, OwnerFactory, UserFactory
 
@@ -42,6 +42,22 @@ def test_guest_owner_is_created_with_a_random_token_kept_in_the_session():
     assert len(owner.guest_token) >= 40
     assert request.session[SESSION_KEY] == [owner_id, None]
     assert get_or_create_owner_id(request) == owner_id
+
+
+@pytest.mark.django_db
+def test_only_a_new_guest_is_reported_as_created():
+    request = make_request()
+    user = UserFactory()
+    guest = GuestOwnerFactory()
+    Bookmark.objects.create(owner=guest, question_uid="d1-one")
+    signed_in = make_request({SESSION_KEY: [guest.pk, None], AUTH_SESSION_KEY: str(user.pk)}, user=user)
+
+    owner_id, created = get_or_create_owner(request)
+
+    assert created
+    assert get_or_create_owner(request) == (owner_id, False)
+    # The account's owner is new here too, but it takes the guest's work: it has a history.
+    assert get_or_create_owner(signed_in) == (Owner.objects.get(user=user).pk, False)
 
 
 @pytest.mark.django_db

@@ -17,6 +17,7 @@ from exams.attempts import (
 )
 from exams.models import Attempt, AttemptItem, Response
 from questions.models import Tag
+from questions.revisions import current_revisions
 from tests.exams.conftest import make_bank
 from tests.factories import (
     AttemptFactory,
@@ -26,6 +27,7 @@ from tests.factories import (
     GuestOwnerFactory,
     OwnerFactory,
     ResponseFactory,
+    make_matching_question,
     make_single_question,
 )
 
@@ -93,6 +95,31 @@ def test_option_order_is_frozen_from_the_seed_so_reloads_render_the_same():
         ]
 
     assert layout(first) == layout(second)
+
+
+def test_insert_rows_writes_what_bulk_create_writes(django_assert_num_queries):
+    # insert_rows' SQL differs per database (a JSON array unpacked by PostgreSQL or SQLite):
+    # both must store every column as the ORM would, in the rows' order.
+    single, matching = make_single_question(), make_matching_question()
+    attempt, other = AttemptFactory(), AttemptFactory()
+    revisions = {pk: current.revision_id for pk, current in current_revisions([single.pk, matching.pk]).items()}
+    rows = [
+        (attempt.pk, single.pk, 1, True, revisions[single.pk], "2,0,3,1"),
+        (attempt.pk, matching.pk, 2, False, revisions[matching.pk], "1,0,2;2,1,0"),
+        (attempt.pk, single.pk, 3, True, revisions[single.pk], ""),
+    ]
+    AttemptItem.objects.bulk_create(
+        AttemptItem(attempt=other, question_id=q, position=p, scored=s, revision_id=r, order=o)
+        for _a, q, p, s, r, o in rows
+    )
+
+    with django_assert_num_queries(1):
+        AttemptItem.objects.insert_rows(rows)
+
+    columns = ("question_id", "position", "scored", "flagged", "revision_id", "order")
+    written = list(AttemptItem.objects.filter(attempt=attempt).order_by("pk").values_list(*columns))
+    assert written == list(AttemptItem.objects.filter(attempt=other).order_by("pk").values_list(*columns))
+    assert [position for _q, position, *_rest in written] == [1, 2, 3]
 
 
 # --- record_answer ------------------------------------------------------------------------

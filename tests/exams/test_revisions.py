@@ -1,6 +1,10 @@
 """Attempt items point at question revisions: what a start stores, reads and costs."""
 
+import itertools
 import json
+import math
+import random
+from collections import Counter
 
 import pytest
 from django.db import connection
@@ -9,7 +13,7 @@ from django.utils import timezone
 from exams.attempts import start_exam, start_practice
 from exams.models import AttemptItem, BlueprintDomain
 from questions.models import Domain, Option, Question, QuestionRevision
-from questions.revisions import revise
+from questions.revisions import Current, draw_order, revise
 from questions.snapshots import take_snapshot
 from tests.exams.conftest import make_bank
 from tests.factories import BlueprintFactory, GuestOwnerFactory
@@ -65,6 +69,17 @@ def test_starting_a_mock_costs_a_fixed_number_of_queries(full_bank, django_asser
     # transaction (its savepoint here) the attempt and one insert of its 65 items.
     with django_assert_num_queries(8):
         attempt = start_exam(owner.pk, full_bank, now=timezone.now())
+
+    assert attempt.items.count() == 65
+
+
+def test_a_new_owners_start_reads_no_history(full_bank, django_assert_num_queries):
+    start_exam(GuestOwnerFactory().pk, full_bank, now=timezone.now())  # the process's index is built
+    owner = GuestOwnerFactory()
+
+    # The bank version, the weights, then (in a savepoint here) the attempt and its items.
+    with django_assert_num_queries(6):
+        attempt = start_exam(owner.pk, full_bank, now=timezone.now(), new_owner=True)
 
     assert attempt.items.count() == 65
 
@@ -165,3 +180,27 @@ def test_the_order_survives_a_reload_exactly():
     shown = {item.pk: item.snapshot for item in session.items.all()}
 
     assert {item.pk: item.snapshot for item in AttemptItem.objects.filter(attempt=session)} == shown
+
+
+@pytest.mark.parametrize("count", [1, 2, 4, 6, 9])
+def test_every_order_of_a_list_is_drawn_and_about_equally_often(count):
+    rng = random.Random(5)
+    draws = (200 if count <= 4 else 10) * min(math.factorial(count), 720)
+    drawn = Counter(draw_order(Current(1, count, 0), rng) for _ in range(draws))
+
+    assert all(sorted(map(int, order.split(","))) == list(range(count)) for order in drawn)
+    if count <= 6:  # every order turns up
+        assert len(drawn) == math.factorial(count)
+    if count <= 4:  # each expected 200 times
+        assert max(drawn.values()) < 1.5 * min(drawn.values())
+    if count == 9:  # nearly all distinct, drawn from 362,880 orders
+        assert len(drawn) > 0.95 * draws
+
+
+def test_a_matching_order_draws_the_options_and_the_matches():
+    orders = {draw_order(Current(1, 3, 5), random.Random(seed)) for seed in range(200)}
+
+    options, matches = zip(*(order.split(";") for order in orders), strict=True)
+    assert set(options) == {",".join(map(str, order)) for order in itertools.permutations(range(3))}
+    assert len(set(matches)) > 50
+    assert draw_order(Current(1, 3, 5), random.Random(7)) == draw_order(Current(1, 3, 5), random.Random(7))

@@ -8,6 +8,7 @@ from django.utils import timezone
 from exams.attempts import record_answer, start_exam, submit_attempt
 from exams.models import Attempt, AttemptItem, Response
 from questions.models import Option, Question
+from questions.revisions import revise
 from tests.answers import item_fields, token
 from tests.exams.conftest import make_bank
 from tests.factories import BlueprintFactory, make_single_question
@@ -99,8 +100,8 @@ def test_a_guest_starts_a_mock_and_lands_on_the_first_question(client):
     response = client.post(f"/exams/{blueprint.slug}/start/")
 
     attempt = Attempt.objects.get()
-    assert response["Location"] == f"/exams/attempts/{attempt.pk}/"
-    assert client.get(response["Location"])["Location"] == f"/exams/attempts/{attempt.pk}/1/"
+    assert response["Location"] == f"/exams/attempts/{attempt.pk}/1/"
+    assert client.get(response["Location"]).status_code == 200
     assert attempt.owner.is_guest
 
 
@@ -109,6 +110,58 @@ def test_starting_twice_resumes_the_same_attempt(client, exam):
 
     assert response["Location"] == f"/exams/attempts/{exam.pk}/"
     assert Attempt.objects.count() == 1
+
+
+def test_a_returning_guest_is_given_the_questions_not_yet_seen(client):
+    # A new guest's start skips the history reads (it has none); a returning one's must not.
+    make_bank({1: 10})
+    blueprint = BlueprintFactory(question_count=5, unscored_count=0)
+    blueprint.domain_weights.create(domain_id=1, weight=1)
+
+    client.post(f"/exams/{blueprint.slug}/start/")
+    first = Attempt.objects.get()
+    submit_attempt(first, now=timezone.now())
+    client.post(f"/exams/{blueprint.slug}/start/")
+
+    second = Attempt.objects.exclude(pk=first.pk).get()
+    assert second.owner_id == first.owner_id
+    assert not set(first.items.values_list("question_id", flat=True)) & set(
+        second.items.values_list("question_id", flat=True)
+    )
+
+
+def statements(captured) -> list[str]:
+    """Each query as its verb and the first table it names ("SELECT exams_blueprint");
+    savepoints, which the tests' enclosing transaction makes of atomic blocks, left out."""
+    shown = []
+    for query in captured:
+        verb, table = query["sql"].split()[0], re.search(r'(?:FROM|INTO|UPDATE) "(\w+)"', query["sql"])
+        if verb not in ("SAVEPOINT", "RELEASE"):
+            shown.append(f"{verb} {table[1] if table else ''}")
+    return shown
+
+
+def test_a_new_guests_start_reads_no_history(client, django_assert_max_num_queries):
+    make_bank(FULL)
+    revise(Question.objects.all())
+    blueprint = BlueprintFactory()
+    client.post(f"/exams/{blueprint.slug}/start/")  # the bank index is built
+    client.cookies.clear()
+
+    with django_assert_max_num_queries(20) as captured:
+        response = client.post(f"/exams/{blueprint.slug}/start/")
+
+    assert response.status_code == 302
+    # No open mock and no seen question are looked for: a new guest has none.
+    assert statements(captured) == [
+        "SELECT exams_blueprint",
+        "INSERT accounts_owner",
+        "SELECT questions_bankversion",
+        "SELECT exams_blueprintdomain",  # the weights
+        "INSERT exams_attempt",
+        "INSERT exams_attemptitem",
+        "INSERT django_session",
+    ]
 
 
 def test_a_bank_too_small_says_so_and_starts_nothing(client):

@@ -79,12 +79,10 @@ def start_mock(browser: Browser, sitting: Sitting) -> None:
     """A guest opens the confirm page, starts the full mock and lands on question 1."""
     expect(browser.get("/exams/aif-c01-full/start/"), 200, "confirm page", sitting, "page")
     started = expect(browser.post("/exams/aif-c01-full/start/"), 302, "start", sitting, "start")
-    match = re.fullmatch(r"/exams/attempts/(\d+)/", started.location)
-    assert match, f"start went to {started.location}, not to an attempt"
-    sitting.attempt = pk = int(match.group(1))
-    resume = expect(browser.get(started.location), 302, "resume", sitting, "page")
-    assert resume.location == f"/exams/attempts/{pk}/1/"
-    first = parse_question(expect(browser.get(resume.location), 200, "question 1", sitting, "page").body)
+    match = re.fullmatch(r"/exams/attempts/(\d+)/1/", started.location)
+    assert match, f"start went to {started.location}, not to an attempt's first question"
+    sitting.attempt = int(match.group(1))
+    first = parse_question(expect(browser.get(started.location), 200, "question 1", sitting, "page").body)
     assert first.next_seq == 1 and (first.kind == "ordering" or not first.shown), "a new exam shows an answer"
     sitting.first_page = first
 

@@ -48,7 +48,7 @@ def start_exam(browser: Browser):
     assert browser.get("/exams/aif-c01-full/start/").status == 200
     started = browser.post("/exams/aif-c01-full/start/")
     assert started.status == 302, started.body[:1000]
-    return Attempt.objects.get(pk=int(started.location.strip("/").split("/")[-1]))
+    return Attempt.objects.get(pk=int(started.location.split("/")[3]))  # /exams/attempts/<pk>/1/
 
 
 def answer(browser: Browser, pk: int, position: int, rng: random.Random, *, seq: int = 1):

@@ -298,7 +298,7 @@ def test_saves_are_limited_per_owner_and_the_refusal_is_one_short_line(settings,
     client = Client()
     attempt_url = start(client, blueprint)["Location"]
     attempt = Attempt.objects.get()
-    assert attempt_url.endswith(f"/{attempt.pk}/")
+    assert attempt_url.endswith(f"/{attempt.pk}/1/")
 
     class Scene:
         exam = attempt
