@@ -8,7 +8,7 @@ from django.template import engines
 from django.test import RequestFactory
 from django.utils.translation import gettext
 
-from exams.templatetags import answering
+from exams import review_markup
 from questions.snapshots import take_snapshot
 from tests.factories import make_matching_question, make_multiple_question, make_ordering_question
 
@@ -28,7 +28,7 @@ def test_the_review_rows_translate_their_words_once_per_page_not_per_question():
         "answer=snapshot.key %}{% endfor %}"
     )
 
-    with mock.patch.object(answering, "_", wraps=gettext) as translate:
+    with mock.patch.object(review_markup, "_", wraps=gettext) as translate:
         html = render(page, {"snapshots": snapshots})
 
     # Each question is in its own include (its own render context): the words (nine of the
