@@ -1,10 +1,12 @@
 """What a finished mock's results page is made of: the pace budget, the review filters, and
 the outcome of every item, computed once when the mock is scored (``Attempt.outcomes``)."""
 
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from django.db.models import OuterRef, Subquery
 from django.utils.translation import gettext as _
+
+from questions.revisions import arrange
 
 from .models import Response
 
@@ -81,3 +83,36 @@ def outcomes_of(attempt) -> list[Outcome]:
     attempt.outcomes = [list(outcome) for outcome in outcomes]
     type(attempt).objects.filter(pk=attempt.pk, outcomes__isnull=True).update(outcomes=attempt.outcomes)
     return outcomes
+
+
+class Reviewed(NamedTuple):
+    """One question of a finished mock's review: its outcome, the question as the candidate
+    saw it (``AttemptItem.snapshot``), their answer ([] when none) and the digest of its
+    revision, which its markup is kept under (``exams.review_markup.markup_for``)."""
+
+    outcome: Outcome
+    snapshot: dict[str, Any]
+    answer: Any
+    digest: str
+
+
+def reviewed(attempt, outcomes: list[Outcome]) -> list[Reviewed]:
+    """The review of ``outcomes`` (a page of them), in their order: one query for their items
+    only, as plain rows (no item, response or revision objects), the answer looked up per
+    item by the response's unique index (``compute_outcomes`` says why not a join)."""
+    if not outcomes:
+        return []
+    answer = Subquery(Response.objects.filter(item=OuterRef("pk")).values("answer"))
+    rows = (
+        attempt.items.filter(position__in=[outcome.position for outcome in outcomes])
+        .select_related(None)
+        .order_by()
+        .annotate(answer=answer)
+        .values_list("position", "order", "revision__digest", "revision__content", "answer")
+    )
+    by_position = {row[0]: row[1:] for row in rows}
+    review = []
+    for outcome in outcomes:
+        order, digest, content, given = by_position[outcome.position]
+        review.append(Reviewed(outcome, arrange(content, order), given if given is not None else [], digest))
+    return review

@@ -25,7 +25,7 @@ from exams.charts import pacing_chart
 from exams.forms import ToggleForm
 from exams.grading import domain_results, gives_every_part
 from exams.models import Attempt, AttemptItem, Blueprint, Mode
-from exams.results import REVIEW_FILTERS, REVIEW_PAGE, Outcome, outcomes_of, review_filter_labels
+from exams.results import REVIEW_FILTERS, REVIEW_PAGE, outcomes_of, reviewed
 from exams.tokens import tokens_for
 from questions.models import Domain, Language, interface_language
 from questions.snapshots import public_view
@@ -383,40 +383,16 @@ def exam_results(request: HtmxHttpRequest, pk: int):
         "blueprint": attempt.blueprint,
         "domains": domains,
         "pacing": pacing_chart(outcomes, attempt),
-        "rows": _review_rows(attempt, shown[first:end]),
+        "rows": reviewed(attempt, shown[first:end]),
         "more": min(REVIEW_PAGE, len(shown) - end),
         "next_page": page + 1,
         "next_position": shown[end].position if end < len(shown) else None,
         "show": show,
-        "filters": [(key, label) for key, label in review_filter_labels()],
         "total": len(outcomes),
         "answered_count": sum(outcome.answered for outcome in outcomes),
         "time_limit_seconds": attempt.blueprint.minutes * 60 if attempt.blueprint else None,
     }
     return render_page(request, "exams/exam_results.html", context, partials=("review-list", "review-more"))
-
-
-def _review_rows(attempt: Attempt, outcomes: list[Outcome]) -> list[dict]:
-    """The reviewed questions of one page: only their items are read with their revisions
-    and responses (the rest of the page comes from the stored outcomes)."""
-    if not outcomes:
-        return []
-    items = attempt.items.select_related("response").filter(position__in=[outcome.position for outcome in outcomes])
-    by_position = {item.position: item for item in items}
-    rows = []
-    for outcome in outcomes:
-        item = by_position[outcome.position]
-        response = response_of(item)
-        rows.append(
-            {
-                "item": item,
-                "snapshot": item.snapshot,
-                "answer": response.answer if response else [],
-                "is_correct": outcome.correct,
-                "answered": outcome.answered,
-            }
-        )
-    return rows
 
 
 @require_POST

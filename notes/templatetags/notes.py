@@ -6,22 +6,24 @@ over); the tag only reads the owner's notes, once per page however many question
 The form is drawn in Python: the mock's results show one per question, ten a page, and
 through the template engine each (a URL, the CSRF field, eight translations) cost as much as
 the question's review (bench/profile.py). Its words are translated and escaped once per
-rendering; every value is escaped, as the template did.
+rendering; every value is escaped, as the template did (``html.escape``, what Django's
+``escape`` runs, without its lazy-string wrapper: ten forms a page).
 """
 
+from html import escape
+
 from django import template
-from django.urls import reverse
-from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
 from notes.models import Note
-from quizapp.rendering import once_per_rendering
+from quizapp.rendering import once_per_rendering, slug_url
 
 register = template.Library()
 
 CACHE = "notes.by_uid"
 WORDS = "notes.words"
+CSRF = "notes.csrf"
 
 
 def _words(context) -> dict[str, str]:
@@ -43,11 +45,15 @@ def _build_words() -> dict[str, str]:
 
 
 def _csrf_field(context) -> str:
-    """What ``{% csrf_token %}`` draws."""
+    """What ``{% csrf_token %}`` draws (once per rendering: the token is the same throughout)."""
+    return once_per_rendering(context, CSRF, lambda: _build_csrf_field(context))
+
+
+def _build_csrf_field(context) -> str:
     token = context.get("csrf_token")
     if not token or token == "NOTPROVIDED":
         return ""
-    return f'<input type="hidden" name="csrfmiddlewaretoken" value="{escape(token)}">'
+    return f'<input type="hidden" name="csrfmiddlewaretoken" value="{escape(str(token))}">'
 
 
 @register.simple_tag(takes_context=True)
@@ -55,11 +61,11 @@ def note_form(context, uid: str, text="", next_url="", saved=False, errors=None)
     """The owner's private note on one question: a textarea and "Save note" (see
     notes/includes/note_form.html for how it posts and swaps)."""
     words = _words(context)
-    url = escape(reverse("notes:note", args=[uid]))
-    uid, text = escape(uid), escape(text or "")
+    url = escape(slug_url(context, "notes:note", uid))
+    uid, text = escape(str(uid)), escape(str(text or ""))
     invalid = f' aria-invalid="true" aria-describedby="note-{uid}-error"' if errors else ""
     error = (
-        f'\n  <p class="form-error" id="note-{uid}-error">{" ".join(escape(message) for message in errors)}</p>'
+        f'\n  <p class="form-error" id="note-{uid}-error">{" ".join(escape(str(message)) for message in errors)}</p>'
         if errors
         else ""
     )
@@ -72,7 +78,7 @@ def note_form(context, uid: str, text="", next_url="", saved=False, errors=None)
         f' data-saving-text="{words["saving"]}" data-failed-text="{words["failed"]}"'
         f' data-dirty-text="{words["dirty"]}">\n'
         f"  {_csrf_field(context)}\n"
-        f'  <input type="hidden" name="next" value="{escape(next_url or "")}">\n'
+        f'  <input type="hidden" name="next" value="{escape(str(next_url or ""))}">\n'
         f'  <label for="note-{uid}-text">{words["my_note"]} <span class="muted">{words["only_you"]}</span></label>\n'
         f'  <textarea id="note-{uid}-text" name="text" rows="3" maxlength="2000"{invalid}>{text}</textarea>{error}\n'
         '  <div class="note-actions">\n'
