@@ -24,10 +24,10 @@ import threading
 from html import escape
 from typing import Any, NamedTuple
 
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from questions.markup import stored_html
+from quizapp.rendering import per_language
 
 from .templatetags.topics import topic_html
 
@@ -87,10 +87,11 @@ _kept: dict[tuple[str, str | None], RevisionMarkup] = {}
 _keeping = threading.Lock()
 
 
-def markup_for(digest: str, content: dict[str, Any]) -> RevisionMarkup:
-    """The markup of the revision whose digest is ``digest`` (its ``content``) in the active
-    language: made once per process, then read from memory."""
-    key = (digest, get_language())
+def markup_for(digest: str, content: dict[str, Any], language: str | None) -> RevisionMarkup:
+    """The markup of the revision whose digest is ``digest`` (its ``content``, in any option
+    order) in the interface ``language``, the active one (``get_language()``, asked once per
+    page by the caller): made once per process, then read from memory."""
+    key = (digest, language)
     markup = _kept.get(key)
     if markup is None:
         markup = RevisionMarkup.build(content, prefill=True)
@@ -107,6 +108,7 @@ def forget_markup() -> None:
         _kept.clear()
 
 
+@per_language
 def frame_words() -> dict[str, str]:
     """The words around a review's rows in the active language, escaped."""
     return {
@@ -154,8 +156,9 @@ def ending_html(snapshot: dict[str, Any], language: str, words: dict[str, str]) 
     return "".join(parts)
 
 
+@per_language
 def row_words() -> dict[str, str]:
-    """The marks' words in the active language, escaped (translate once per page)."""
+    """The marks' words in the active language, escaped."""
     words = {
         key: escape(text)
         for key, text in {

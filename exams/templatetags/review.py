@@ -15,19 +15,22 @@ from html import escape
 
 from django import template
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from exams import review_markup
 from exams.results import Reviewed, review_filter_labels
 from exams.templatetags.answering import review_rows
-from insights.templatetags.insights_others import others_did_html
-from notes.templatetags.notes import question_note
+from insights.templatetags.insights_others import others_did
+from notes.templatetags.notes import note_forms, owner_notes
 from questions import types as question_types
-from questions.templatetags.report_problem import lazy_report_problem
+from questions.templatetags.report_problem import report_toggles
+from quizapp.rendering import per_language
 
 register = template.Library()
 
 
+@per_language
 def _heading_words() -> dict[str, str]:
     unscored, flagged = escape(_("Unscored")), escape(_("Flagged"))  # not in f-strings: makemessages reads them
     return {
@@ -54,10 +57,14 @@ def review_items(context, rows: list[Reviewed], attempt) -> SafeString:
         return mark_safe("")
     request = context.get("request")
     page = {
+        "language": get_language(),
         "heading": _heading_words(),
         "rows": review_markup.row_words(),
-        "language_note": language_note(attempt, None),
+        "others": others_did(context),
+        "notes": owner_notes(context, attempt.owner_id),
+        "note_form": note_forms(context),
         "next": request.get_full_path() if request else "",
+        "report": report_toggles(context),
     }
     return mark_safe("\n".join(_item(context, row, attempt, page) for row in rows))  # noqa: S308 -- escaped in _item
 
@@ -65,7 +72,7 @@ def review_items(context, rows: list[Reviewed], attempt) -> SafeString:
 def _item(context, row: Reviewed, attempt, page: dict) -> str:
     outcome, snapshot = row.outcome, row.snapshot
     words, position, uid = page["heading"], int(outcome.position), str(snapshot["uid"])
-    markup = review_markup.markup_for(row.digest, snapshot)
+    markup = review_markup.markup_for(row.digest, snapshot, page["language"])
     if not outcome.answered:
         mark = words["not_answered"]
     else:
@@ -75,16 +82,16 @@ def _item(context, row: Reviewed, attempt, page: dict) -> str:
         f"{'' if outcome.scored else words['unscored']}{words['flagged'] if outcome.flagged else ''}"
         f"{markup.task}\n</h3>\n{markup.topic}"
     )
-    others = others_did_html(context, uid) if outcome.answered else ""
+    others = page["others"](uid) if outcome.answered else ""
     others += "\n" if others else ""
-    note = f"{page['language_note']}\n" if snapshot["language"] != attempt.language else ""
+    note = f"{language_note(attempt, None)}\n" if snapshot["language"] != attempt.language else ""
     return (
         f'<article class="review-item" id="q{position}" aria-labelledby="q{position}-heading" tabindex="-1">\n'
         f"{heading}\n{others}{note}"
         f'<div class="question-review" hx-disable>\n{markup.stem}\n{_rows(context, row, markup, page)}\n'
         f"{markup.ending}\n</div>\n"
-        f"{question_note(context, uid, attempt.owner_id, page['next'])}\n"
-        f"{lazy_report_problem(context, uid, snapshot['language'])}\n"
+        f"{page['note_form'](uid, page['notes'].get(uid, ''), page['next'])}\n"
+        f"{page['report'](uid, snapshot['language'])}\n"
         "</article>"
     )
 

@@ -28,7 +28,9 @@ from exams.models import Attempt, AttemptItem, Blueprint, Mode
 from exams.results import REVIEW_FILTERS, REVIEW_PAGE, outcomes_of, reviewed
 from exams.tokens import tokens_for
 from questions.models import Domain, Language, interface_language
+from questions.names import domain_name
 from questions.snapshots import public_view
+from quizapp.compiled import compiled
 from quizapp.htmx import HtmxHttpRequest, render_page
 
 from .access import ended, get_attempt, get_item, response_of
@@ -349,6 +351,12 @@ def exam_submit(request: HtmxHttpRequest, pk: int):
     return redirect("exams:results", attempt.pk)
 
 
+@compiled
+def _domains():
+    # The exam guide's domains, compiled once (quizapp.compiled) for the results page.
+    return Domain.objects.order_by("number").values_list("number", "name")
+
+
 @require_GET
 def exam_results(request: HtmxHttpRequest, pk: int):
     """Score report and the review of every question (``?show=wrong|flagged|unscored``).
@@ -371,7 +379,7 @@ def exam_results(request: HtmxHttpRequest, pk: int):
     outcomes = outcomes_of(attempt)
     domains = domain_results(
         ((outcome.domain, outcome.scored, outcome.correct) for outcome in outcomes),
-        {domain.number: domain.display_name for domain in Domain.objects.all()},
+        {number: domain_name(number, name) for number, name in _domains.rows(using=Domain.objects.db)},
     )
     shown = [outcome for outcome in outcomes if REVIEW_FILTERS[show](outcome)]
     # The review comes REVIEW_PAGE questions at a time: "Show more" (htmx) appends the next

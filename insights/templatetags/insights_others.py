@@ -1,5 +1,6 @@
 """“How others did” drawn with a finished mock's results page (exams/exam_results.html)."""
 
+from collections.abc import Callable
 from html import escape
 
 from django import template
@@ -36,18 +37,32 @@ def others_did_now(context, uid: str) -> dict:
     return _figures(context, uid)
 
 
-def others_did_html(context, uid: str) -> str:
-    """``{% others_did_now uid %}``'s paragraph (insights/others.html#others) drawn in Python,
-    or "" below the minimum: the results page draws ten questions at a time in Python
-    (exams.templatetags.review), and through the template engine this was an include each.
-    A test compares the two. Every value escaped, as ``{% blocktranslate %}`` does."""
-    figures = _figures(context, uid)
-    if figures["share"] is None:
+def others_did(context) -> Callable[[str], str]:
+    """``draw(uid)``: ``{% others_did_now uid %}``'s paragraph (insights/others.html#others)
+    drawn in Python, or "" below the minimum, from the map read once for the page: the results
+    page draws ten questions at a time in Python (exams.templatetags.review), and through the
+    template engine this was an include each. A test compares the two. Every value escaped,
+    as ``{% blocktranslate %}`` does. The map is read on the first call: a page whose
+    questions were none of them answered asks for no figures (nor computes them)."""
+    tries = None
+
+    def draw(uid: str) -> str:
+        nonlocal tries
+        if tries is None:
+            tries = _first_tries(context)
+        return _others_did(tries, uid)
+
+    return draw
+
+
+def _others_did(tries: dict[str, tuple[int, int]], uid: str) -> str:
+    answered, correct = tries.get(uid, (0, 0))
+    if answered < OTHERS_MIN_CANDIDATES:
         return ""
     share = _("%(percent)s of candidates got this right on their first try") % {
-        "percent": escape(percent(figures["share"]))
+        "percent": escape(percent(correct / answered))
     }
-    candidates = _("(%(candidates)s candidates)") % {"candidates": int(figures["candidates"])}
+    candidates = _("(%(candidates)s candidates)") % {"candidates": int(answered)}
     return (
         f'<p class="others-did" id="others-{escape(str(uid))}" data-others-did>\n'
         f'        {share}\n        <span class="muted">{candidates}</span>\n      </p>'
