@@ -4,6 +4,7 @@ for every reader of a question revision in one language kept in memory per proce
 nothing of an attempt or a person in memory, and never one language's or one revision's
 markup on another's page."""
 
+import copy
 import re
 
 import pytest
@@ -14,9 +15,11 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone, translation
 
+from exams import results as results_module
 from exams import review_markup
 from exams.attempts import record_answer, start_exam, submit_attempt
 from exams.models import AttemptItem
+from exams.results import forget_contents
 from exams.templatetags.score_report import domain_rows, pacing_figure
 from insights.templatetags.insights_others import others_did
 from notes.models import Note
@@ -26,7 +29,7 @@ from quizapp.rendering import slug_url
 from tests.exams.conftest import make_bank
 from tests.exams.test_results_outcomes import _wrong_answer, same_page
 from tests.exams.test_views_exam import exam_of_size
-from tests.factories import BlueprintFactory
+from tests.factories import BlueprintFactory, GuestOwnerFactory, as_guest
 from tests.questions.test_adding_a_type import make_oddone_question, oddone  # noqa: F401 -- oddone: a fixture
 
 pytestmark = pytest.mark.django_db
@@ -37,8 +40,10 @@ TYPES = ("single", "multiple", "ordering", "matching")
 @pytest.fixture(autouse=True)
 def _nothing_kept():
     review_markup.forget_markup()
+    forget_contents()
     yield
     review_markup.forget_markup()
+    forget_contents()
 
 
 def finished_mock(owner):
@@ -143,17 +148,47 @@ def test_two_revisions_of_a_question_never_share_markup(client, guest):
     assert same_page(results(client, before)) == same_page(old)
 
 
-def test_the_review_reads_its_items_with_one_query_and_joins_no_response(client, guest, django_assert_num_queries):
+def test_the_review_reads_each_revision_once_per_process_and_joins_no_response(
+    client, guest, django_assert_num_queries
+):
     attempt = finished_mock(guest)
-    results(client, attempt)  # the revisions' markup kept: the next page is the warm one
+    other = exam_of_size(GuestOwnerFactory(), 4)  # other questions: their revisions not read yet
+    submit_attempt(other, now=timezone.now())
+    results(client, attempt)  # its revisions' contents and markup kept: the next page is warm
 
-    # attempt, domain names, the page's items (with their answers and revisions), notes
-    with django_assert_num_queries(4), CaptureQueriesContext(connection) as queries:
-        client.get(f"/exams/attempts/{attempt.pk}/results/")
+    # attempt, domain names, the page's items (with their answers and revisions' digests), notes
+    with django_assert_num_queries(4), CaptureQueriesContext(connection) as warm:
+        again = client.get(f"/exams/attempts/{attempt.pk}/results/")
+    # ... and the revisions' contents, when this process has not read them before
+    as_guest(client, GuestOwnerFactory.build(pk=other.owner_id))
+    with django_assert_num_queries(5):
+        cold = client.get(f"/exams/attempts/{other.pk}/results/")
 
-    review = [query["sql"] for query in queries if "exams_attemptitem" in query["sql"]]
+    assert again.text.count('class="review-item"') == cold.text.count('class="review-item"') == 4
+    review = [query["sql"] for query in warm if "exams_attemptitem" in query["sql"]]
     assert len(review) == 1
-    assert "JOIN" not in review[0].upper().replace('JOIN "QUESTIONS_QUESTIONREVISION"', "")
+    assert "JOIN" not in review[0].upper().replace('INNER JOIN "QUESTIONS_QUESTIONREVISION"', "")
+    assert "CONTENT" not in review[0].upper()
+
+
+def test_candidates_sharing_revisions_each_see_their_own_order_and_answers(client, guest):
+    attempt = finished_mock(guest)
+    mine = results(client, attempt)
+    kept = copy.deepcopy(results_module._contents)
+    other_owner = GuestOwnerFactory()
+    other = start_exam(other_owner.pk, attempt.blueprint, now=timezone.now())  # the same four questions
+    submit_attempt(other, now=timezone.now())
+    as_guest(client, other_owner)
+
+    theirs = results(client, other)
+
+    orders = {item.revision_id: item.snapshot for item in attempt.items.all()}
+    for item in other.items.all():
+        expected = render_to_string("includes/question_review.html", {"snapshot": item.snapshot, "answer": []})
+        assert squeeze(expected) in reviews(theirs)
+        assert item.revision_id in orders
+    assert "mark mark-ok" in mine and theirs.count("Not answered") == 4
+    assert results_module._contents == kept  # shared between requests, never changed by one
 
 
 @pytest.mark.usefixtures("oddone")
