@@ -13,7 +13,7 @@ Two layers:
 - ``choice_rows``, ``ordering_rows`` and ``matching_rows``: one candidate's marks laid onto
   it (which option they chose, where they put an item, what they matched).
 
-``markup_for(digest, content)`` keeps a revision's markup per process and language, for the
+``markup_for(digest, content, language)`` keeps a revision's markup per process and language, for the
 results page: a revision never changes (its digest is its content's SHA-256), and on exam
 day a cohort reviews the same few hundred. Only what is in the revision and the language's
 words is kept: nothing of an attempt, an answer or a person.

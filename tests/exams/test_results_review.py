@@ -263,3 +263,24 @@ def test_the_score_report_takes_numbers_only_and_speaks_the_page_language():
     assert pacing_figure(pacing | {"measured": False}) == ""
     with pytest.raises(ValueError):
         pacing_figure(pacing | {"width": "<script>"})
+
+
+def test_the_fixed_text_from_memory_follows_the_readers_language_and_filter(client, guest):
+    attempt = finished_mock(guest)
+
+    english = results(client, attempt, "?show=wrong")
+    client.cookies["django_language"] = "ja"
+    japanese = results(client, attempt, "?show=wrong")
+    client.cookies["django_language"] = "en"
+    every = results(client, attempt)
+
+    assert "What next" in english and "Review answers" in english
+    assert "What next" not in japanese and "次にすること" in japanese and "解答を見直す" in japanese
+    current = re.compile(r'hx-get="\?show=(\w+)"[^>]*aria-current="true"')
+    assert current.findall(english) == current.findall(japanese) == ["wrong"]
+    assert current.findall(every) == ["all"]
+    assert re.search(r'aria-current="true">不正解</a>', japanese)
+    # per attempt, never from memory: the score, the forms' links and CSRF tokens
+    assert f'action="/exams/attempts/{attempt.pk}/retake/"' in english
+    for page in (english, every):  # the language switcher, retake, practise missed, a note per question
+        assert page.count('name="csrfmiddlewaretoken"') == 3 + page.count('class="review-item"')
