@@ -399,6 +399,8 @@ def exam_results(request: HtmxHttpRequest, pk: int):
         "total": len(outcomes),
         "answered_count": sum(outcome.answered for outcome in outcomes),
         "time_limit_seconds": attempt.blueprint.minutes * 60 if attempt.blueprint else None,
+        "retake_url": reverse("exams:retake", args=[attempt.pk]) if attempt.blueprint else "",
+        "missed_url": reverse("exams:missed", args=[attempt.pk]),
     }
     return render_page(request, "exams/exam_results.html", context, partials=("review-list", "review-more"))
 
