@@ -20,7 +20,6 @@ from exams.grading import grade
 from questions import types as question_types
 from questions.markup import plain_text, stored_html
 from questions.types.base import key_letter
-from quizapp.rendering import once_per_rendering
 
 register = template.Library()
 
@@ -110,60 +109,49 @@ def clock(seconds) -> str:
 # one of these tags, through ``exams.review_markup`` (which the mock's results use directly):
 # through the template engine, a question's four or five rows (a dozen conditions, two
 # author-text filters and a translated mark each) were most of a results page's time
-# (bench/profile.py). Translated words are escaped once per rendering, as {% translate %}
-# would; author text goes through ``stored_html`` as |author_html does; every other value
-# is escaped.
-
-_REVIEW_WORDS = "answering.review.words"
-_FRAME_WORDS = "answering.review.frame"
+# (bench/profile.py). Translated words are escaped once per process and language, as
+# {% translate %} would; author text goes through ``stored_html`` as |author_html does; every
+# other value is escaped.
 
 
-def _review_words(context) -> dict[str, str]:
-    return once_per_rendering(context, _REVIEW_WORDS, review_markup.row_words)
-
-
-def _frame_words(context) -> dict[str, str]:
-    return once_per_rendering(context, _FRAME_WORDS, review_markup.frame_words)
-
-
-def _rows(context, draw, review: dict, snapshot: dict, **flags) -> SafeString:
+def _rows(draw, review: dict, snapshot: dict, **flags) -> SafeString:
     author = review_markup.AuthorHtml(escape(snapshot.get("language", "")))
-    words = _review_words(context)
+    words = review_markup.row_words()
     html = draw(author, review["rows"], words, show=review["show_answer"], answered=review["answered"], **flags)
     return mark_safe(html)  # noqa: S308 -- author text through stored_html, the rest escaped
 
 
-@register.simple_tag(takes_context=True)
-def choice_review(context, review: dict, snapshot: dict, missed_marks: bool = False) -> SafeString:
+@register.simple_tag
+def choice_review(review: dict, snapshot: dict, missed_marks: bool = False) -> SafeString:
     """Single and multiple choice: every option, the key marked, the candidate's choice
     marked right or wrong, and (``missed_marks``, multiple response) each key option the
     candidate did not select."""
-    return _rows(context, review_markup.choice_rows, review, snapshot, missed_marks=missed_marks)
+    return _rows(review_markup.choice_rows, review, snapshot, missed_marks=missed_marks)
 
 
-@register.simple_tag(takes_context=True)
-def ordering_review(context, review: dict, snapshot: dict) -> SafeString:
+@register.simple_tag
+def ordering_review(review: dict, snapshot: dict) -> SafeString:
     """Ordering: the items in the correct order, each with where the candidate put it."""
-    return _rows(context, review_markup.ordering_rows, review, snapshot)
+    return _rows(review_markup.ordering_rows, review, snapshot)
 
 
-@register.simple_tag(takes_context=True)
-def matching_review(context, review: dict, snapshot: dict) -> SafeString:
+@register.simple_tag
+def matching_review(review: dict, snapshot: dict) -> SafeString:
     """Matching: each prompt with its correct match and, answered, the candidate's."""
-    return _rows(context, review_markup.matching_rows, review, snapshot)
+    return _rows(review_markup.matching_rows, review, snapshot)
 
 
-@register.simple_tag(takes_context=True)
-def review_stem(context, snapshot: dict) -> SafeString:
+@register.simple_tag
+def review_stem(snapshot: dict) -> SafeString:
     """includes/question_review.html's top: the case study (folded) and the stem."""
-    html = review_markup.stem_html(snapshot, escape(snapshot.get("language", "")), _frame_words(context))
+    html = review_markup.stem_html(snapshot, escape(snapshot.get("language", "")), review_markup.frame_words())
     return mark_safe(html)  # noqa: S308 -- author text through stored_html, the rest escaped
 
 
-@register.simple_tag(takes_context=True)
-def review_explanation(context, snapshot: dict, review: dict) -> SafeString:
+@register.simple_tag
+def review_explanation(snapshot: dict, review: dict) -> SafeString:
     """includes/question_review.html's end: the explanation and the references (web links only)."""
-    html = review_markup.ending_html(snapshot, escape(snapshot.get("language", "")), _frame_words(context))
+    html = review_markup.ending_html(snapshot, escape(snapshot.get("language", "")), review_markup.frame_words())
     return mark_safe(html)  # noqa: S308 -- author text through stored_html, the rest escaped
 
 
