@@ -29,7 +29,7 @@ from django.utils.translation import gettext as _
 
 from questions.models import Domain, Language, Question
 from questions.revisions import Current, bank_version, current_revisions
-from quizapp.compiled import Compiled
+from quizapp.compiled import CompiledQuery
 
 from .models import AttemptItem, Blueprint, BlueprintDomain
 
@@ -67,9 +67,7 @@ def _weights(blueprint_id: int):
     return Domain.objects.values_list("number", "weight", Subquery(own))
 
 
-# A blueprint id no row has: marks the blueprint's place in the compiled query.
-_ANY_BLUEPRINT = -7_340_039
-_WEIGHTS = Compiled(_weights, _ANY_BLUEPRINT)
+_WEIGHTS = CompiledQuery(_weights)
 
 
 def blueprint_weights(blueprint: Blueprint) -> dict[int, int]:

@@ -11,10 +11,8 @@ def pacing_chart(outcomes: list[Outcome], attempt: Attempt) -> dict:
     used = attempt.time_used.total_seconds() if attempt.time_used else 0
     tallest = max([*seconds, PACE_SECONDS * 2])
     baseline = 110
-
-    def height(value: int) -> int:
-        return round(100 * value / tallest)
-
+    # Each column's height worked out once, in one comprehension: 65 columns a page.
+    heights = [round(100 * value / tallest) for value in seconds]
     return {
         "seconds_per_question": round(used / (len(outcomes) or 1)),
         "budget": PACE_SECONDS,
@@ -23,14 +21,14 @@ def pacing_chart(outcomes: list[Outcome], attempt: Attempt) -> dict:
                 "position": outcome.position,
                 "seconds": outcome.seconds,
                 "x": 30 + index * 10,
-                "y": baseline - height(outcome.seconds),
-                "height": height(outcome.seconds),
+                "y": baseline - height,
+                "height": height,
             }
-            for index, outcome in enumerate(outcomes)
+            for index, (outcome, height) in enumerate(zip(outcomes, heights, strict=True))
         ],
         "width": 40 + len(outcomes) * 10,
         "axis_middle": 30 + len(outcomes) * 5,
-        "budget_y": baseline - height(PACE_SECONDS),
+        "budget_y": baseline - round(100 * PACE_SECONDS / tallest),
         "over_budget": sum(value > PACE_SECONDS for value in seconds),
         "measured": any(seconds),
     }

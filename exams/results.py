@@ -1,12 +1,17 @@
 """What a finished mock's results page is made of: the pace budget, the review filters, and
 the outcome of every item, computed once when the mock is scored (``Attempt.outcomes``)."""
 
-from typing import NamedTuple
+import threading
+from typing import Any, NamedTuple
 
 from django.db.models import OuterRef, Subquery
 from django.utils.translation import gettext as _
 
-from .models import Response
+from questions.models import QuestionRevision
+from questions.revisions import arrange
+from quizapp.compiled import compiled
+
+from .models import AttemptItem, Response
 
 # The pace of the real exam: 90 minutes for 65 questions.
 PACE_SECONDS = 83
@@ -81,3 +86,83 @@ def outcomes_of(attempt) -> list[Outcome]:
     attempt.outcomes = [list(outcome) for outcome in outcomes]
     type(attempt).objects.filter(pk=attempt.pk, outcomes__isnull=True).update(outcomes=attempt.outcomes)
     return outcomes
+
+
+class Reviewed(NamedTuple):
+    """One question of a finished mock's review: its outcome, the question as the candidate
+    saw it (``AttemptItem.snapshot``), their answer ([] when none) and the digest of its
+    revision, which its markup is kept under (``exams.review_markup.markup_for``)."""
+
+    outcome: Outcome
+    snapshot: dict[str, Any]
+    answer: Any
+    digest: str
+
+
+def reviewed(attempt, outcomes: list[Outcome]) -> list[Reviewed]:
+    """The review of ``outcomes`` (a page of them), in their order: one query for their items
+    only, as plain rows (no item, response or revision objects), the answer looked up per
+    item by the response's unique index (``compute_outcomes`` says why not a join); and one
+    for the contents of the revisions this process has not read yet (``revision_contents``)."""
+    if not outcomes:
+        return []
+    using = Response.objects.db
+    rows = _review_rows.rows(attempt.pk, [outcome.position for outcome in outcomes], using=using)
+    by_position = {row[0]: row[1:] for row in rows}
+    contents = revision_contents({row[2]: row[1] for row in by_position.values()}, using=using)
+    review = []
+    for outcome in outcomes:
+        order, _revision, digest, given = by_position[outcome.position]
+        review.append(Reviewed(outcome, arrange(contents[digest], order), given if given is not None else [], digest))
+    return review
+
+
+@compiled
+def _review_rows(attempt_id: int, positions: list[int]):
+    # Compiled once per page length (quizapp.compiled): through the ORM this read cost
+    # 2,700 Python calls on every results page.
+    answer = Subquery(Response.objects.filter(item=OuterRef("pk")).values("answer"))
+    return (
+        AttemptItem.objects.filter(attempt_id=attempt_id, position__in=positions)
+        .select_related(None)
+        .order_by()
+        .annotate(answer=answer)
+        .values_list("position", "order", "revision_id", "revision__digest", "answer")
+    )
+
+
+# Revision contents read, by digest (their content's SHA-256: a revision never changes).
+# A bank of about a thousand questions, a few kilobytes each; past it the oldest is dropped.
+MAX_CONTENTS = 2048
+_contents: dict[str, dict[str, Any]] = {}
+_keeping = threading.Lock()
+
+
+def revision_contents(revisions: dict[str, int], *, using: str) -> dict[str, dict[str, Any]]:
+    """The content of each revision in ``revisions`` (digest → id), read from the database
+    only for those this process has not read before: the review of a finished mock shows ten
+    a page, and on exam day a cohort reviews the same few hundred, each a few kilobytes of
+    JSON that PostgreSQL would send and Python decode for every page. Shared between
+    requests: read them, never change them."""
+    missing = [pk for digest, pk in revisions.items() if digest not in _contents]
+    if missing:
+        read = dict(_revisions.rows(missing, using=using))
+        with _keeping:
+            for digest, content in read.items():
+                if len(_contents) >= MAX_CONTENTS:
+                    del _contents[next(iter(_contents))]
+                _contents[digest] = content
+    else:
+        read = {}
+    return {digest: read.get(digest) or _contents[digest] for digest in revisions}
+
+
+def forget_contents() -> None:
+    """Drop every kept content (tests: a revision edited in place keeps its digest)."""
+    with _keeping:
+        _contents.clear()
+
+
+@compiled
+def _revisions(ids: list[int]):
+    return QuestionRevision.objects.filter(pk__in=ids).values_list("digest", "content")

@@ -29,7 +29,7 @@ from typing import Any, NamedTuple
 from django.db.models import QuerySet
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete
 
-from quizapp.compiled import Compiled
+from quizapp.compiled import CompiledQuery
 
 from .models import (
     BankVersion,
@@ -180,7 +180,7 @@ def arrange(content: dict[str, Any], order: str) -> dict[str, Any]:
 
 
 # Read at every start: its SQL is compiled once (quizapp.compiled).
-_BANK_VERSION = Compiled(lambda: BankVersion.objects.filter(pk=1).order_by().values_list("token"))
+_BANK_VERSION = CompiledQuery(lambda: BankVersion.objects.filter(pk=1).order_by().values_list("token"))
 
 
 def bank_version() -> str:

@@ -1,96 +1,139 @@
-"""Reads whose SQL the ORM compiles once per process, and inserts of one row, for the
-hottest requests.
+"""Queries the ORM compiles to SQL once per process, then runs with new parameters.
 
-Building and compiling a QuerySet costs more Python than many small reads ask of the
-database: reading a blueprint by its slug took 1,200 Python calls through the ORM and takes
-150 this way (``python -m bench.profile start``). ``Compiled`` takes a function that builds
-the QuerySet, called with marker values standing for the parameters that change per call;
-the ORM compiles it once per database alias, and each call puts its values in the markers'
-places. The SQL and the converters (booleans and JSON on SQLite, for instance) are the ORM's
-own, so the rows are the ones the QuerySet would give.
+Building a queryset and compiling it costs the ORM 1,000 to 2,500 Python calls, on a page
+whose own work may be a few hundred: the results page made four such queries, a third of its
+cost (bench/profile.py). ``CompiledQuery(build)`` compiles ``build(*markers)`` (a queryset
+ending in ``values_list``, or of whole rows) once per database and shape, with stand-in values where the
+parameters go; a run puts the real ones in their places and converts each column as the
+ORM would (JSON decoded, datetimes made aware). ``AttemptItem.objects.for_answer`` and
+``navigator_rows`` do the same by hand for the hottest path.
+
+A parameter is an int or str (a stand-in int goes into the query; a text column receives it
+as its string), or a list of them for ``__in`` (compiled once per length, the lengths a
+process meets being few: a page of questions). Each stand-in must appear exactly once in the
+compiled parameters, or compiling fails loudly. ``instance(*args)`` reads the first row of a
+query of whole rows as a model instance (a blueprint by its slug: 1,200 Python calls through
+the ORM, 150 this way).
 
 ``insert(obj)`` writes a new row as ``obj.save(force_insert=True)`` does, with a statement
 built once per model: the ORM's save took about 500 Python calls for one row, and a new
-guest's mock start saved two (the guest, the attempt).
+guest's mock start saved three (the guest, its session, the attempt).
 """
 
 import functools
+import itertools
+import threading
 from collections.abc import Callable
 from typing import Any, NamedTuple
 
-from django.db import connections
+from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.models import Field, Model, QuerySet
+
+# Stand-ins: numbers no row has (nor a real parameter is likely to be), one per parameter.
+_FIRST_MARKER = -7_340_033
+# Shapes kept per query (a list parameter's lengths times the databases): past it, compiled anew.
+MAX_PLANS = 128
 
 
 class _Plan(NamedTuple):
     sql: str
-    params: list
-    places: list[int]  # where each marker's value goes among the parameters
-    converters: dict  # column index -> (converter functions, expression), as the ORM's compiler has them
+    params: tuple
+    slots: tuple[tuple[int, int, int | None], ...]  # (parameter index, argument, item of a list argument)
+    converters: tuple[tuple[int, tuple, Any], ...]  # (column, converters, expression)
     model: type[Model]
-    names: list[str]  # the attnames of the selected columns (a model query's)
+    names: tuple[str, ...]  # the attnames of the selected columns (a query of whole rows)
 
 
-class Compiled:
-    """``build(*markers)`` compiled once per alias; ``rows(*values)`` and ``instance(*values)``
-    run it with ``values`` in the markers' places.
-
-    Each marker must be a value the query passes as a parameter exactly once and no other
-    parameter equals (an id no row has, a string no slug is); a plan breaking that rule is
-    refused when it is first compiled.
-    """
-
-    def __init__(self, build: Callable[..., QuerySet], *markers: Any):
+class CompiledQuery:
+    def __init__(self, build: Callable[..., QuerySet]):
         self.build = build
-        self.markers = markers
-        self._plans: dict[str, _Plan] = {}
+        self._plans: dict[tuple, _Plan] = {}
+        self._lock = threading.Lock()
 
-    def _plan(self, alias: str) -> _Plan:
-        if (plan := self._plans.get(alias)) is None:
-            queryset = self.build(*self.markers).using(alias)
-            compiler = queryset.query.get_compiler(alias)
-            sql, params = compiler.as_sql()
-            params = list(params)
-            if any(params.count(marker) != 1 for marker in self.markers):
-                raise RuntimeError(f"{self.build}: a marker is not among the parameters exactly once: {params}")
-            columns = [column for column, _sql, _alias in compiler.select]
-            plan = self._plans[alias] = _Plan(
-                sql,
-                params,
-                [params.index(marker) for marker in self.markers],
-                compiler.get_converters(columns),
-                queryset.model,
-                [getattr(getattr(column, "target", None), "attname", "") for column in columns],
-            )
-        return plan
+    def rows(self, *args: Any, using: str = DEFAULT_DB_ALIAS) -> list[tuple]:
+        """The query's rows for ``args`` (in ``build``'s order), converted as the ORM would."""
+        return self._run(args, using)[1]
 
-    def rows(self, *values: Any, using: str = "default") -> list[tuple]:
-        """Every row, as tuples of the selected columns (a ``values_list`` query's)."""
-        plan = self._plan(using)
+    def instance(self, *args: Any, using: str = DEFAULT_DB_ALIAS) -> Model | None:
+        """The first row as a model instance (a query of whole rows, not ``values_list``), or None."""
+        plan, rows = self._run(args, using)
+        return plan.model.from_db(using, plan.names, rows[0]) if rows else None
+
+    def _run(self, args: tuple, using: str) -> tuple[_Plan, list[tuple]]:
+        shape = tuple(len(arg) if isinstance(arg, list | tuple) else None for arg in args)
+        plan = self._plans.get((using, shape)) or self._compile(using, shape)
         params = list(plan.params)
-        for place, value in zip(plan.places, values, strict=True):
-            params[place] = value
+        for index, argument, item in plan.slots:
+            params[index] = args[argument] if item is None else args[argument][item]
         connection = connections[using]
         with connection.cursor() as cursor:
             cursor.execute(plan.sql, params)
             rows = cursor.fetchall()
-        if plan.converters:
-            rows = [_converted(row, plan.converters, connection) for row in rows]
-        return rows
+        if not plan.converters:
+            return plan, rows
+        converted = []
+        for row in rows:
+            values = list(row)
+            for column, converters, expression in plan.converters:
+                value = values[column]
+                for converter in converters:
+                    value = converter(value, expression, connection)
+                values[column] = value
+            converted.append(tuple(values))
+        return plan, converted
 
-    def instance(self, *values: Any, using: str = "default") -> Model | None:
-        """The first row as a model instance (a query of whole rows), or None."""
-        rows = self.rows(*values, using=using)
-        plan = self._plan(using)
-        return plan.model.from_db(using, plan.names, rows[0]) if rows else None
+    def _compile(self, using: str, shape: tuple) -> _Plan:
+        markers: dict[int, tuple[int, int | None]] = {}
+        arguments: list[Any] = []
+        stand_ins = itertools.count(_FIRST_MARKER, -1)
+        for argument, size in enumerate(shape):
+            if size is None:
+                marker = next(stand_ins)
+                markers[marker] = (argument, None)
+                arguments.append(marker)
+            else:
+                items = [next(stand_ins) for _item in range(size)]
+                markers.update({marker: (argument, item) for item, marker in enumerate(items)})
+                arguments.append(items)
+        compiler = self.build(*arguments).using(using).query.get_compiler(using)
+        sql, params = compiler.as_sql()
+        slots, found = [], set()
+        for index, param in enumerate(params):
+            marker = _as_marker(param)
+            if marker in markers:
+                if marker in found:
+                    raise RuntimeError(f"CompiledQuery: parameter {markers[marker]} appears twice in {sql}")
+                found.add(marker)
+                slots.append((index, *markers[marker]))
+        if len(found) != len(markers):
+            raise RuntimeError(f"CompiledQuery: not every parameter is in the compiled SQL: {sql}")
+        columns = [column for column, _sql, _alias in compiler.select]
+        converters = compiler.get_converters(columns)
+        plan = _Plan(
+            sql,
+            tuple(params),
+            tuple(slots),
+            tuple((column, tuple(functions), expression) for column, (functions, expression) in converters.items()),
+            compiler.query.model,
+            tuple(getattr(getattr(column, "target", None), "attname", "") for column in columns),
+        )
+        with self._lock:
+            if len(self._plans) >= MAX_PLANS:
+                self._plans.clear()
+            self._plans[using, shape] = plan
+        return plan
 
 
-def _converted(row: tuple, converters: dict, connection) -> tuple:
-    values = list(row)
-    for index, (functions, expression) in converters.items():
-        for function in functions:
-            values[index] = function(values[index], expression, connection)
-    return tuple(values)
+def _as_marker(param: Any) -> Any:
+    """A stand-in as the compiled parameters hold it (a text column's is its string)."""
+    if isinstance(param, str) and param.lstrip("-").isdigit():
+        return int(param)
+    return param if isinstance(param, int) and not isinstance(param, bool) else None
+
+
+def compiled(build: Callable[..., QuerySet]) -> CompiledQuery:
+    """Decorator form: ``@compiled`` on a function of the parameters that returns the queryset."""
+    return CompiledQuery(build)
 
 
 def insert(obj: Model, *, using: str = "default") -> None:

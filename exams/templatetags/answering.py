@@ -14,13 +14,12 @@ from typing import Any
 from django import template
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
-from django.utils.translation import gettext as _
 
+from exams import review_markup
 from exams.grading import grade
 from questions import types as question_types
 from questions.markup import plain_text, stored_html
 from questions.types.base import key_letter
-from quizapp.rendering import once_per_rendering
 
 register = template.Library()
 
@@ -89,8 +88,7 @@ def review_rows(snapshot: dict[str, Any], answer=None) -> dict[str, Any]:
         "answered": answered,
         "correct": grade(snapshot, answer) if answered else False,
         "show_answer": answer is not None,
-        # Only web links: a reference is author input and must not become a script URL.
-        "references": [url for url in snapshot.get("references", []) if str(url).startswith(("https://", "http://"))],
+        "references": review_markup.web_links(snapshot),
     }
 
 
@@ -108,172 +106,53 @@ def clock(seconds) -> str:
 
 # --- the review partials' rows ------------------------------------------------------------
 # Each type's ``review`` partial (templates/includes/question_types/) draws its rows with
-# one of these tags: through the template engine, a question's four or five rows (a dozen
-# conditions, two author-text filters and a translated mark each) were most of a results
-# page's time, ten questions a page (bench/profile.py). Translated words are escaped once
-# per rendering, as {% translate %} would; author text goes through ``stored_html`` as
-# |author_html does; every other value is escaped.
-
-_REVIEW_WORDS = "answering.review.words"
-_OK = '<span class="mark mark-ok"><span aria-hidden="true">✓</span> '
-_BAD = '<span class="mark mark-bad"><span aria-hidden="true">✗</span> '
+# one of these tags, through ``exams.review_markup`` (which the mock's results use directly):
+# through the template engine, a question's four or five rows (a dozen conditions, two
+# author-text filters and a translated mark each) were most of a results page's time
+# (bench/profile.py). Translated words are escaped once per process and language, as
+# {% translate %} would; author text goes through ``stored_html`` as |author_html does; every
+# other value is escaped.
 
 
-def _review_words(context) -> dict[str, str]:
-    return once_per_rendering(context, _REVIEW_WORDS, _build_review_words)
+def _rows(draw, review: dict, snapshot: dict, **flags) -> SafeString:
+    author = review_markup.AuthorHtml(escape(snapshot.get("language", "")))
+    words = review_markup.row_words()
+    html = draw(author, review["rows"], words, show=review["show_answer"], answered=review["answered"], **flags)
+    return mark_safe(html)  # noqa: S308 -- author text through stored_html, the rest escaped
 
 
-def _build_review_words() -> dict[str, str]:
-    words = {
-        key: escape(text)
-        for key, text in {
-            "correct_answer": _("Correct answer"),
-            "your_answer": _("Your answer"),
-            "your_answer_wrong": _("Your answer (wrong)"),
-            "not_selected": _("You did not select this"),
-            "matches": _("matches"),
-            "matched": _("You matched this"),
-            "chose": _("You chose:"),
-            "left_empty": _("You left this empty"),
-        }.items()
-    }
-    words["put_at"] = _("You put it at %(n)s")  # a blocktranslate message: the number goes in escaped
-    return words
-
-
-def _rationale(row: dict, language: str) -> str:
-    if not row.get("rationale"):
-        return ""
-    return f'\n      <div class="rationale" lang="{language}">{stored_html(row["rationale"])}</div>'
-
-
-@register.simple_tag(takes_context=True)
-def choice_review(context, review: dict, snapshot: dict, missed_marks: bool = False) -> SafeString:
+@register.simple_tag
+def choice_review(review: dict, snapshot: dict, missed_marks: bool = False) -> SafeString:
     """Single and multiple choice: every option, the key marked, the candidate's choice
     marked right or wrong, and (``missed_marks``, multiple response) each key option the
     candidate did not select."""
-    words, language = _review_words(context), escape(snapshot.get("language", ""))
-    show, answered = review["show_answer"], review["answered"]
-    items = []
-    for row in review["rows"]:
-        correct, chosen = row.get("correct"), row.get("chosen")
-        marks = [f"{_OK}{words['correct_answer']}</span>"] if correct else []
-        if show and chosen:
-            mine = f"{_OK}{words['your_answer']}</span>" if correct else f"{_BAD}{words['your_answer_wrong']}</span>"
-            marks.append(mine)
-        elif show and answered and correct and missed_marks:
-            marks.append(f"{_BAD}{words['not_selected']}</span>")
-        classes = "review-option" + (" is-key" if correct else "") + (" is-chosen" if chosen else "")
-        items.append(
-            f'    <li class="{classes}">\n      <div class="review-option-head">\n'
-            f'        <span class="choice-key" aria-hidden="true">{escape(row.get("letter", ""))}</span>\n'
-            f'        <span class="choice-text" lang="{language}">{stored_html(row["text"])}</span>\n'
-            f'        <span class="review-marks">\n{"".join(f"{mark}\n" for mark in marks)}</span>\n'
-            f"      </div>{_rationale(row, language)}\n    </li>\n"
-        )
-    return mark_safe(f'<ul class="review-options">\n{"".join(items)}</ul>')  # noqa: S308 -- every value escaped above
+    return _rows(review_markup.choice_rows, review, snapshot, missed_marks=missed_marks)
 
 
-def _right_or_wrong(review: dict, row: dict) -> str:
-    if review["show_answer"] and review["answered"]:
-        return "is-right" if row.get("right") else "is-wrong"
-    return "is-key"
-
-
-@register.simple_tag(takes_context=True)
-def ordering_review(context, review: dict, snapshot: dict) -> SafeString:
+@register.simple_tag
+def ordering_review(review: dict, snapshot: dict) -> SafeString:
     """Ordering: the items in the correct order, each with where the candidate put it."""
-    words, language = _review_words(context), escape(snapshot.get("language", ""))
-    marked = review["show_answer"] and review["answered"]
-    items = []
-    for row in review["rows"]:
-        marks = ""
-        if marked:
-            put = words["put_at"] % {"n": escape(row.get("chosen_position"))}
-            marks = f'\n        <span class="review-marks">\n{_OK if row.get("right") else _BAD}{put}</span>\n</span>'
-        items.append(
-            f'    <li class="review-option {_right_or_wrong(review, row)}">\n      <div class="review-option-head">\n'
-            f'        <span class="choice-key" aria-hidden="true">{escape(row.get("position", ""))}</span>\n'
-            f'        <span class="choice-text" lang="{language}">{stored_html(row["text"])}</span>{marks}\n'
-            f"      </div>{_rationale(row, language)}\n    </li>\n"
-        )
-    return mark_safe(f'<ol class="review-options review-ordering">\n{"".join(items)}</ol>')  # noqa: S308 -- escaped above
+    return _rows(review_markup.ordering_rows, review, snapshot)
 
 
-@register.simple_tag(takes_context=True)
-def matching_review(context, review: dict, snapshot: dict) -> SafeString:
+@register.simple_tag
+def matching_review(review: dict, snapshot: dict) -> SafeString:
     """Matching: each prompt with its correct match and, answered, the candidate's."""
-    words, language = _review_words(context), escape(snapshot.get("language", ""))
-    marked = review["show_answer"] and review["answered"]
-    items = []
-    for row in review["rows"]:
-        marks = ""
-        if marked:
-            if row.get("right"):
-                mark = f"{_OK}{words['matched']}</span>"
-            elif row.get("chosen_match"):
-                chosen = stored_html(row["chosen_match"])
-                mark = f'{_BAD}{words["chose"]} <span lang="{language}">{chosen}</span></span>'
-            else:
-                mark = f"{_BAD}{words['left_empty']}</span>"
-            marks = f'\n        <span class="review-marks">\n{mark}\n</span>'
-        items.append(
-            f'    <li class="review-option {_right_or_wrong(review, row)}">\n      <div class="review-option-head">\n'
-            f'        <span class="choice-text" lang="{language}">{stored_html(row["text"])}</span>\n'
-            f'        <span class="review-match"><span aria-hidden="true">→</span> <span class="visually-hidden">'
-            f'{words["matches"]}</span> <span lang="{language}">{stored_html(row.get("match", ""))}</span></span>'
-            f"{marks}\n      </div>{_rationale(row, language)}\n    </li>\n"
-        )
-    return mark_safe(f'<ul class="review-options review-matching">\n{"".join(items)}</ul>')  # noqa: S308 -- escaped above
+    return _rows(review_markup.matching_rows, review, snapshot)
 
 
-_FRAME_WORDS = "answering.review.frame"
-
-
-def _frame_words(context) -> dict[str, str]:
-    def build():
-        words = {"case_study": _("Case study"), "explanation": _("Explanation"), "references": _("References")}
-        return {key: escape(word) for key, word in words.items()}
-
-    return once_per_rendering(context, _FRAME_WORDS, build)
-
-
-@register.simple_tag(takes_context=True)
-def review_stem(context, snapshot: dict) -> SafeString:
+@register.simple_tag
+def review_stem(snapshot: dict) -> SafeString:
     """includes/question_review.html's top: the case study (folded) and the stem."""
-    language = escape(snapshot.get("language", ""))
-    case = snapshot.get("case_study")
-    parts = []
-    if case:
-        parts.append(
-            f'<details class="case-study">\n  <summary>{_frame_words(context)["case_study"]}</summary>\n'
-            f'  <div class="case-study-text" lang="{language}">{stored_html(case.get("scenario", ""))}</div>\n'
-            "</details>\n"
-        )
-    parts.append(f'<div class="stem" lang="{language}">{stored_html(snapshot.get("stem", ""))}</div>')
-    return mark_safe("".join(parts))  # noqa: S308 -- author text through stored_html, the rest escaped
+    html = review_markup.stem_html(snapshot, escape(snapshot.get("language", "")), review_markup.frame_words())
+    return mark_safe(html)  # noqa: S308 -- author text through stored_html, the rest escaped
 
 
-@register.simple_tag(takes_context=True)
-def review_explanation(context, snapshot: dict, review: dict) -> SafeString:
-    """includes/question_review.html's end: the explanation and the references (web links only,
-    ``review_rows`` keeps them)."""
-    words, language = _frame_words(context), escape(snapshot.get("language", ""))
-    parts = []
-    if snapshot.get("explanation"):
-        parts.append(
-            f'<section class="explanation">\n  <h3>{words["explanation"]}</h3>\n'
-            f'  <div lang="{language}">{stored_html(snapshot["explanation"])}</div>\n</section>\n'
-        )
-    if review.get("references"):
-        links = "".join(
-            f'    <li><a href="{link}" rel="noopener noreferrer" target="_blank">{link}</a></li>\n'
-            for link in map(escape, review["references"])
-        )
-        parts.append(
-            f'<section class="references">\n  <h3>{words["references"]}</h3>\n  <ul>\n{links}  </ul>\n</section>'
-        )
-    return mark_safe("".join(parts))  # noqa: S308 -- author text through stored_html, the rest escaped
+@register.simple_tag
+def review_explanation(snapshot: dict, review: dict) -> SafeString:
+    """includes/question_review.html's end: the explanation and the references (web links only)."""
+    html = review_markup.ending_html(snapshot, escape(snapshot.get("language", "")), review_markup.frame_words())
+    return mark_safe(html)  # noqa: S308 -- author text through stored_html, the rest escaped
 
 
 # One option row of the single and multiple choice controls (their ``form`` partials). Written

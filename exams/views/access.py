@@ -3,13 +3,25 @@ else's), and leaving an attempt that has ended."""
 
 from django.contrib import messages
 from django.http import Http404, HttpResponse
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 from django_htmx.http import HttpResponseClientRedirect
 
 from accounts.owners import owner_id_for
-from exams.models import Attempt, AttemptItem
+from exams.models import Attempt, AttemptItem, Blueprint
+from quizapp.compiled import compiled
 from quizapp.htmx import HtmxHttpRequest
+
+_ATTEMPT = [field.attname for field in Attempt._meta.concrete_fields]
+_BLUEPRINT = [field.attname for field in Blueprint._meta.concrete_fields]
+
+
+@compiled
+def _owned_attempt(pk: int, owner_id: int, mode: str):
+    # select_related("blueprint") as plain columns, compiled once (quizapp.compiled): through
+    # the ORM this one read cost 2,400 Python calls on every results page.
+    attempts = Attempt.objects.filter(pk=pk, owner_id=owner_id, mode=mode).order_by()
+    return attempts.values_list(*_ATTEMPT, *(f"blueprint__{name}" for name in _BLUEPRINT))
 
 
 def get_attempt(request: HtmxHttpRequest, pk: int, *, mode: str) -> Attempt:
@@ -17,7 +29,14 @@ def get_attempt(request: HtmxHttpRequest, pk: int, *, mode: str) -> Attempt:
     owner_id = owner_id_for(request)
     if owner_id is None:
         raise Http404
-    return get_object_or_404(Attempt.objects.select_related("blueprint"), pk=pk, owner_id=owner_id, mode=mode)
+    using = Attempt.objects.db
+    rows = _owned_attempt.rows(pk, owner_id, str(mode), using=using)
+    if not rows:
+        raise Http404
+    values, blueprint = rows[0][: len(_ATTEMPT)], rows[0][len(_ATTEMPT) :]
+    attempt = Attempt.from_db(using, _ATTEMPT, values)
+    attempt.blueprint = None if blueprint[0] is None else Blueprint.from_db(using, _BLUEPRINT, blueprint)
+    return attempt
 
 
 def get_item(request: HtmxHttpRequest, pk: int, position: int) -> AttemptItem:

@@ -25,11 +25,12 @@ from exams.charts import pacing_chart
 from exams.forms import ToggleForm
 from exams.grading import domain_results, gives_every_part
 from exams.models import Attempt, AttemptItem, Blueprint, Mode
-from exams.results import REVIEW_FILTERS, REVIEW_PAGE, Outcome, outcomes_of, review_filter_labels
+from exams.results import REVIEW_FILTERS, REVIEW_PAGE, outcomes_of, reviewed
 from exams.tokens import tokens_for
 from questions.models import Domain, Language, interface_language
+from questions.names import domain_name
 from questions.snapshots import public_view
-from quizapp.compiled import Compiled
+from quizapp.compiled import CompiledQuery, compiled
 from quizapp.htmx import HtmxHttpRequest, htmx_target, render_fragment, render_page
 
 from .access import ended, get_attempt, get_item, response_of
@@ -192,10 +193,8 @@ def _exam_language(data) -> str:
     return language if language in Language.values else interface_language()
 
 
-# A slug no blueprint has: marks the slug's place in the compiled query.
-_ANY_SLUG = "\x00any slug"
-_EXAMS_BY_SLUG = Compiled(
-    lambda slug: Blueprint.objects.filter(slug=slug, is_active=True, mode=Mode.EXAM).order_by(), _ANY_SLUG
+_EXAMS_BY_SLUG = CompiledQuery(
+    lambda slug: Blueprint.objects.filter(slug=slug, is_active=True, mode=Mode.EXAM).order_by()
 )
 
 
@@ -393,6 +392,12 @@ def exam_submit(request: HtmxHttpRequest, pk: int):
     return redirect("exams:results", attempt.pk)
 
 
+@compiled
+def _domains():
+    # The exam guide's domains, compiled once (quizapp.compiled) for the results page.
+    return Domain.objects.order_by("number").values_list("number", "name")
+
+
 @require_GET
 def exam_results(request: HtmxHttpRequest, pk: int):
     """Score report and the review of every question (``?show=wrong|flagged|unscored``).
@@ -415,7 +420,7 @@ def exam_results(request: HtmxHttpRequest, pk: int):
     outcomes = outcomes_of(attempt)
     domains = domain_results(
         ((outcome.domain, outcome.scored, outcome.correct) for outcome in outcomes),
-        {domain.number: domain.display_name for domain in Domain.objects.all()},
+        {number: domain_name(number, name) for number, name in _domains.rows(using=Domain.objects.db)},
     )
     shown = [outcome for outcome in outcomes if REVIEW_FILTERS[show](outcome)]
     # The review comes REVIEW_PAGE questions at a time: "Show more" (htmx) appends the next
@@ -427,40 +432,18 @@ def exam_results(request: HtmxHttpRequest, pk: int):
         "blueprint": attempt.blueprint,
         "domains": domains,
         "pacing": pacing_chart(outcomes, attempt),
-        "rows": _review_rows(attempt, shown[first:end]),
+        "rows": reviewed(attempt, shown[first:end]),
         "more": min(REVIEW_PAGE, len(shown) - end),
         "next_page": page + 1,
         "next_position": shown[end].position if end < len(shown) else None,
         "show": show,
-        "filters": [(key, label) for key, label in review_filter_labels()],
         "total": len(outcomes),
         "answered_count": sum(outcome.answered for outcome in outcomes),
         "time_limit_seconds": attempt.blueprint.minutes * 60 if attempt.blueprint else None,
+        "retake_url": reverse("exams:retake", args=[attempt.pk]) if attempt.blueprint else "",
+        "missed_url": reverse("exams:missed", args=[attempt.pk]),
     }
     return render_page(request, "exams/exam_results.html", context, partials=("review-list", "review-more"))
-
-
-def _review_rows(attempt: Attempt, outcomes: list[Outcome]) -> list[dict]:
-    """The reviewed questions of one page: only their items are read with their revisions
-    and responses (the rest of the page comes from the stored outcomes)."""
-    if not outcomes:
-        return []
-    items = attempt.items.select_related("response").filter(position__in=[outcome.position for outcome in outcomes])
-    by_position = {item.position: item for item in items}
-    rows = []
-    for outcome in outcomes:
-        item = by_position[outcome.position]
-        response = response_of(item)
-        rows.append(
-            {
-                "item": item,
-                "snapshot": item.snapshot,
-                "answer": response.answer if response else [],
-                "is_correct": outcome.correct,
-                "answered": outcome.answered,
-            }
-        )
-    return rows
 
 
 @require_POST

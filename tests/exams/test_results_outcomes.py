@@ -145,8 +145,9 @@ def test_more_of_the_review_reads_only_its_own_items(client, guest, size, django
     attempt = exam_of_size(guest, size)
     submit_attempt(attempt, now=timezone.now())
 
-    # attempt, domain names, the page's ten items with responses and revisions, notes
-    with django_assert_num_queries(4):
+    # attempt, domain names, the page's ten items with responses, their revisions' contents
+    # (none read by this process yet), notes
+    with django_assert_num_queries(5):
         response = client.get(f"/exams/attempts/{attempt.pk}/results/?show=all&page=2", **htmx("review-more"))
 
     assert response.text.count('class="review-item"') == 10

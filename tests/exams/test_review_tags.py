@@ -6,9 +6,10 @@ from unittest import mock
 import pytest
 from django.template import engines
 from django.test import RequestFactory
+from django.utils import translation
 from django.utils.translation import gettext
 
-from exams.templatetags import answering
+from exams import review_markup
 from questions.snapshots import take_snapshot
 from tests.factories import make_matching_question, make_multiple_question, make_ordering_question
 
@@ -21,21 +22,28 @@ def render(source: str, context: dict, path: str = "/exams/attempts/7/results/?s
     return engines["django"].from_string(source).render(context, request)
 
 
-def test_the_review_rows_translate_their_words_once_per_page_not_per_question():
+def test_the_review_rows_translate_their_words_once_per_language_not_per_question():
     snapshots = [take_snapshot(make_multiple_question()) for _ in range(3)]
     page = (
         '{% for snapshot in snapshots %}{% include "includes/question_review.html" with snapshot=snapshot '
         "answer=snapshot.key %}{% endfor %}"
     )
+    review_markup.row_words.cache_clear()
+    review_markup.frame_words.cache_clear()
 
-    with mock.patch.object(answering, "_", wraps=gettext) as translate:
+    with mock.patch.object(review_markup, "_", wraps=gettext) as translate:
         html = render(page, {"snapshots": snapshots})
+        again = render(page, {"snapshots": snapshots})
+        with translation.override("ja"):
+            japanese = render(page, {"snapshots": snapshots})
 
     # Each question is in its own include (its own render context): the words (nine of the
-    # rows, three of the case study, explanation and references) are still translated for
-    # the first question only.
+    # rows, three of the case study, explanation and references) are translated for the
+    # first question only, and kept for the next page in the same language.
     assert html.count('<ul class="review-options">') == 3
-    assert translate.call_count == 12
+    assert again == html
+    assert translate.call_count == 24  # twelve in English, twelve in Japanese
+    assert "Correct answer" in html and "Correct answer" not in japanese
 
 
 def test_author_text_is_shown_as_markup_and_everything_else_escaped():

@@ -593,8 +593,9 @@ def test_results_take_the_same_queries_for_any_size(client, guest, size, django_
     submit_attempt(attempt, now=timezone.now())
 
     # attempt (with its stored outcomes), domain names, the ten shown items with their
-    # responses and revisions, the owner's notes (the session is cached)
-    with django_assert_num_queries(4):
+    # responses, their revisions' contents (none read by this process yet), the owner's
+    # notes (the session is cached)
+    with django_assert_num_queries(5):
         response = client.get(f"/exams/attempts/{attempt.pk}/results/")
 
     assert response.text.count('class="review-item"') == 10
