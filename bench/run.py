@@ -196,8 +196,8 @@ def http_figures(name: str, database_url: str) -> dict:
         figures["a save's ownership check alone"] = load(server.url, "answer.lua", candidates.name, "/bench/ownership")
         figures["answer save (htmx POST)"] = load(server.url, "answer.lua", candidates.name)
         # After the saves, on the same items: its counter starts above theirs.
-        figures["a save's write alone"] = load(
-            server.url, "answer.lua", candidates.name, "/bench/write", env={"BENCH_SEQ": "10000000"}
+        figures["a save's floor: the session and the write"] = load(
+            server.url, "answer.lua", candidates.name, "/bench/floor", env={"BENCH_SEQ": "10000000"}
         )
         figures["exam question page"] = load(server.url + sessions[0]["question_path"], "get.lua", env=cookie)
         figures["next-question htmx fragment"] = load(

@@ -2,6 +2,7 @@ from django.http import HttpResponse
 from django.urls import path
 from django.utils import timezone
 
+from accounts.owners import owner_id_for
 from exams import attempts
 from exams.forms import read_save
 from exams.grading import parse_answer
@@ -30,11 +31,13 @@ def ownership_check(request, pk, position):
 _items: dict[tuple[int, int], AttemptItem] = {}
 
 
-def write_alone(request, pk, position):
-    """A save's other half alone: read the posted answer, grade it and upsert it durably
-    (``attempts.record_answer``, the same statement and commit), with no session read, no
-    ownership check, no rate count and no fragment. The item is read once per process:
-    what is left is what writing an answer costs by itself."""
+def session_and_write(request, pk, position):
+    """What no save can do without: read who is asking (the session) and write the answer
+    durably (parse, grade, ``attempts.record_answer``'s upsert and commit). No ownership read
+    (the item is read once per process), no rate count, no fragment: a save built as one
+    statement that checks ownership while it writes could cost no less than this."""
+    if owner_id_for(request) is None:
+        return HttpResponse("who?", status=404, content_type="text/plain")
     item = _items.get((pk, position))
     if item is None:
         item = _items[pk, position] = AttemptItem.objects.select_related("attempt").get(
@@ -50,6 +53,6 @@ urlpatterns = [
     path("bench/trivial", trivial),
     path("bench/trivial/<path:rest>", trivial),
     path("bench/ownership/exams/attempts/<int:pk>/<int:position>/answer/", ownership_check),
-    path("bench/write/exams/attempts/<int:pk>/<int:position>/answer/", write_alone),
+    path("bench/floor/exams/attempts/<int:pk>/<int:position>/answer/", session_and_write),
     *app_urlpatterns,
 ]
