@@ -255,7 +255,8 @@ def markdown(results: dict) -> str:
         for endpoint, f in figures.items():
             lines.append(
                 f"| {database} | {endpoint} | {f['rps']:.0f} | {f['p50_ms']:.1f} | {f['p95_ms']:.1f} | "
-                f"{f['ratio']:.2f} | {f['cpu_ms']:.2f} | {f['cpu_ratio'] or 0:.2f} | {f['errors'] + f['non_2xx']} |"
+                # Three decimals, as stored: two would round a stored 0.195 (0.1947) up to 0.20.
+                f"{f['ratio']:.3f} | {f['cpu_ms']:.2f} | {f['cpu_ratio'] or 0:.3f} | {f['errors'] + f['non_2xx']} |"
             )
     lines += ["", "| in-process figure | value | target |", "|---|---:|---|"]
     for row in results["timings"]:
