@@ -56,7 +56,7 @@ bench: $(STAMP)
 # Exam day: a cohort sits a full mock against gunicorn on PostgreSQL with the shared Redis
 # cache, then the database is checked for lost answers (see loadtest/run.py). A few minutes;
 # CI runs a small cohort: LOADTEST_ARGS="--users 100 --window 10 --think-factor 60 --no-p95".
-LOADTEST_ARGS ?= --users 1000 --window 60 --think-factor 8
+LOADTEST_ARGS ?= --users 1000 --window 60 --think-factor 10
 loadtest: messages
 	$(PY) loadtest/run.py $(LOADTEST_ARGS)
 
