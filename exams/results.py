@@ -144,17 +144,17 @@ def revision_contents(revisions: dict[str, int], *, using: str) -> dict[str, dic
     a page, and on exam day a cohort reviews the same few hundred, each a few kilobytes of
     JSON that PostgreSQL would send and Python decode for every page. Shared between
     requests: read them, never change them."""
-    missing = [pk for digest, pk in revisions.items() if digest not in _contents]
+    found = {digest: _contents.get(digest) for digest in revisions}
+    missing = [revisions[digest] for digest, content in found.items() if content is None]
     if missing:
         read = dict(_revisions.rows(missing, using=using))
+        found |= read  # from what was read, not the shared dict, which another thread may trim
         with _keeping:
             for digest, content in read.items():
                 if len(_contents) >= MAX_CONTENTS:
                     del _contents[next(iter(_contents))]
                 _contents[digest] = content
-    else:
-        read = {}
-    return {digest: read.get(digest) or _contents[digest] for digest in revisions}
+    return found
 
 
 def forget_contents() -> None:
